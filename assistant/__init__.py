@@ -1,0 +1,1 @@
+"""The agent, its model back-ends, the settings and the command line."""

@@ -1,0 +1,47 @@
+"""The ``weiai`` command line.
+
+Each module registers its commands on the groups in ``app.py``; packages that
+sit above ``assistant`` (the webhook) add theirs through the ``weiai.commands``
+entry-point group, so that imports keep running one way.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib.metadata import entry_points
+
+import typer
+
+from assistant.cli import core, demo  # noqa: F401  (registers commands)
+from assistant.cli.app import app
+from assistant.logging_setup import configure_logging
+from tools.errors import WeiaiError
+
+
+def _load_plugins() -> None:
+    for entry in entry_points(group="weiai.commands"):
+        group = entry.load()
+        if isinstance(group, typer.Typer):
+            app.add_typer(group, name=entry.name)
+
+
+def main() -> None:
+    """Run the CLI; a known failure prints one line instead of a traceback."""
+    configure_logging("WARNING")
+    _load_plugins()
+    try:
+        app(standalone_mode=False)
+    except WeiaiError as exc:
+        typer.secho(f"错误：{exc}", err=True, fg=typer.colors.RED)
+        sys.exit(1)
+    except typer.Abort:
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click's usage errors carry their own exit code
+        from click.exceptions import ClickException
+
+        if isinstance(exc, ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,27 @@
+"""Logging, configured once by the CLI or the app factory."""
+
+from __future__ import annotations
+
+import logging
+
+from tools.privacy import RedactingFilter
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Send records to stderr with phones and ID numbers masked."""
+    root = logging.getLogger()
+    if any(getattr(h, "_weiai", False) for h in root.handlers):
+        root.setLevel(level.upper())
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.addFilter(RedactingFilter())
+    handler._weiai = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+
+    # Libraries that are chatty at INFO or print request bodies.
+    for name in ("httpx", "httpcore", "chromadb", "jieba", "urllib3", "openai"):
+        logging.getLogger(name).setLevel(logging.WARNING)

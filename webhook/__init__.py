@@ -1,0 +1,1 @@
+"""The FastAPI app: the WeChat endpoint, the web chat page and REST."""

@@ -8,13 +8,13 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test lint typecheck pytest install install-dev migration clean
+.PHONY: run test lint typecheck pytest browser install install-dev migration clean
 
 run: $(VENV)/.installed
 	$(BIN)/weiai init
 	$(BIN)/weiai serve
 
-test: $(VENV)/.installed-dev lint typecheck pytest
+test: $(VENV)/.installed-dev browser lint typecheck pytest
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -22,6 +22,14 @@ lint: $(VENV)/.installed-dev
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
+
+# The web page is tested in headless Chromium from Debian's packages. Where
+# apt-get is not usable (not root, not Debian) the browser tests are skipped.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	    apt-get update -qq && apt-get install -y -qq chromium chromium-driver \
+	    >/dev/null; } || echo "chromium not installed: browser tests will be skipped"
 
 pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest -q -p no:cacheprovider

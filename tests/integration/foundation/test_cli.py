@@ -15,8 +15,16 @@ WEIAI = [sys.executable, "-m", "assistant"]
 def run(
     args: list[str], env: dict[str, str], timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
+    # Run outside the repository so that a developer's own .env is not read.
+    cwd = Path(env["WEIAI_DATA_DIR"]).parent
+    cwd.mkdir(parents=True, exist_ok=True)
     return subprocess.run(
-        [*WEIAI, *args], env=env, capture_output=True, text=True, timeout=timeout
+        [*WEIAI, *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 

@@ -28,6 +28,9 @@ class Need(CreatedAt, Base):
     description: Mapped[str] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(200))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
+    # How the address was placed: "grid", "community" (grid approximate) or
+    # "unresolved" (staff place it by hand).
+    address_precision: Mapped[str] = mapped_column(String(12), default="unresolved")
     lat: Mapped[float | None]
     lng: Mapped[float | None]
     contact_phone: Mapped[str | None] = mapped_column(String(20))

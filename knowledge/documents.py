@@ -34,6 +34,7 @@ class Document:
     source: str
     updated: str = ""
     issuer: str = ""
+    origin: str = ""
     kind: str = "text"
     entries: list[Entry] = field(default_factory=list)
 

@@ -3,7 +3,7 @@
 Importing this package registers every table on ``Base.metadata``.
 """
 
-from tools.db import ledger, needs, org, people
+from tools.db import ledger, messaging, needs, org, people
 from tools.db.base import Base, utcnow
 from tools.db.engine import make_engine, make_session_factory, session_scope
 from tools.db.ledger import Certificate, LedgerEntry
@@ -43,6 +43,7 @@ __all__ = [
     "ledger",
     "make_engine",
     "make_session_factory",
+    "messaging",
     "needs",
     "org",
     "people",

@@ -1,0 +1,178 @@
+"""The WeChat callback envelope: signatures, timestamps, safe-mode AES.
+
+Signatures are checked here with ``hmac.compare_digest``; the AES work and
+the reply XML are wechatpy's. The outer body is parsed with defusedxml first,
+so a DOCTYPE or an entity never reaches a parser that might expand it, and in
+safe mode only the ``<Encrypt>`` element is trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import struct
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as safe_xml
+from defusedxml import DefusedXmlException
+from wechatpy.crypto import PrpCrypto, WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+
+from tools.errors import SignatureError, WeiaiError
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+class MalformedMessage(WeiaiError):
+    """The body is not a WeChat XML message we can read."""
+
+
+def sign(*parts: str) -> str:
+    """WeChat's signature: sha1 over the sorted parts, joined without spaces."""
+    return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
+
+
+def signature_matches(expected: str, given: str | None) -> bool:
+    """Compare two hex signatures in constant time."""
+    return hmac.compare_digest(expected.encode(), (given or "").encode())
+
+
+@dataclass(frozen=True)
+class CallbackQuery:
+    """The query string WeChat adds to every callback."""
+
+    signature: str | None = None
+    timestamp: str | None = None
+    nonce: str | None = None
+    echostr: str | None = None
+    encrypt_type: str | None = None
+    msg_signature: str | None = None
+
+    @property
+    def encrypted(self) -> bool:
+        return (self.encrypt_type or "").lower() == "aes"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A verified inbound message: its plain XML and how it arrived."""
+
+    xml: str
+    encrypted: bool
+
+
+def parse_xml(data: bytes | str) -> Element:
+    """Parse XML refusing DTDs and entities; raise MalformedMessage otherwise."""
+    try:
+        root = safe_xml.fromstring(data, forbid_dtd=True)
+    except (ParseError, DefusedXmlException, ValueError) as exc:
+        raise MalformedMessage("请求体不是有效的 XML。") from exc
+    if root.tag != "xml":
+        raise MalformedMessage("请求体的根元素应为 <xml>。")
+    return root
+
+
+class WeChatCodec:
+    """Checks and opens WeChat callbacks and seals passive replies."""
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        aes_key: str = "",
+        app_id: str = "",
+        window: int = 300,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.token = token
+        self.window = window
+        self.clock = clock
+        self.crypto = WeChatCrypto(token, aes_key, app_id) if aes_key else None
+
+    def check_query(self, query: CallbackQuery) -> None:
+        """Refuse a missing or stale timestamp and a wrong plain signature."""
+        self._check_timestamp(query.timestamp)
+        expected = sign(self.token, query.timestamp or "", query.nonce or "")
+        if not signature_matches(expected, query.signature):
+            raise SignatureError("签名校验失败。")
+
+    def verify_url(self, query: CallbackQuery) -> str:
+        """The echostr to return when WeChat checks the server URL.
+
+        公众号 send a plain echostr signed with ``signature``; an encrypted
+        echostr signed with ``msg_signature`` (the 企业微信 style) is decrypted.
+        """
+        if not (query.msg_signature and self.crypto):
+            self.check_query(query)
+            return query.echostr or ""
+        self._check_timestamp(query.timestamp)
+        echo = query.echostr or ""
+        expected = sign(self.token, query.timestamp or "", query.nonce or "", echo)
+        if not signature_matches(expected, query.msg_signature):
+            raise SignatureError("签名校验失败。")
+        try:
+            plain = PrpCrypto(self.crypto.key).decrypt(echo, self.crypto.app_id)
+        except InvalidAppIdException as exc:
+            raise SignatureError("echostr 的 AppID 与本公众号不符。") from exc
+        except (ValueError, TypeError, IndexError, struct.error) as exc:
+            raise MalformedMessage("echostr 无法解密。") from exc
+        return str(plain)
+
+    def open(self, body: bytes, query: CallbackQuery) -> Envelope:
+        """Verify a POST body and return the message XML inside it."""
+        if len(body) > MAX_BODY_BYTES:
+            raise MalformedMessage("请求体过大。")
+        root = parse_xml(body)
+        if not query.encrypted:
+            self.check_query(query)
+            return Envelope(xml=body.decode("utf-8"), encrypted=False)
+
+        self._check_timestamp(query.timestamp)
+        if self.crypto is None:
+            raise MalformedMessage(
+                "服务器未配置 EncodingAESKey，无法处理安全模式消息。"
+            )
+        encrypt = root.findtext("Encrypt")
+        if not encrypt:
+            raise MalformedMessage("安全模式消息缺少 <Encrypt>。")
+        return Envelope(xml=self._decrypt(encrypt, query), encrypted=True)
+
+    def _decrypt(self, encrypt: str, query: CallbackQuery) -> str:
+        timestamp, nonce = query.timestamp or "", query.nonce or ""
+        expected = sign(self.token, timestamp, nonce, encrypt)
+        if not signature_matches(expected, query.msg_signature):
+            raise SignatureError("消息签名校验失败。")
+        assert self.crypto is not None
+        try:
+            xml = self.crypto.decrypt_message(
+                {"Encrypt": encrypt}, expected, timestamp, nonce
+            )
+        except InvalidAppIdException as exc:
+            raise SignatureError("消息的 AppID 与本公众号不符。") from exc
+        except InvalidSignatureException as exc:
+            raise SignatureError("消息签名校验失败。") from exc
+        except (ValueError, TypeError, IndexError, struct.error) as exc:
+            raise MalformedMessage("安全模式消息无法解密。") from exc
+        parse_xml(xml)
+        return str(xml)
+
+    def seal(self, reply_xml: str, *, encrypted: bool) -> str:
+        """The response body: the reply itself, or its encrypted envelope."""
+        if not encrypted:
+            return reply_xml
+        assert self.crypto is not None
+        nonce = secrets.token_hex(8)
+        timestamp = str(int(self.clock()))
+        return str(self.crypto.encrypt_message(reply_xml, nonce, timestamp))
+
+    def _check_timestamp(self, timestamp: str | None) -> None:
+        try:
+            moment = int(timestamp or "")
+        except ValueError as exc:
+            raise SignatureError("缺少或无效的 timestamp 参数。") from exc
+        if abs(self.clock() - moment) > self.window:
+            raise SignatureError("请求时间戳超出允许范围，可能是重放的请求。")

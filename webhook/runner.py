@@ -1,0 +1,152 @@
+"""Running stored questions through the assistant, one user at a time.
+
+Each user's questions run in arrival order, so a second question never
+overtakes or swallows the first. A worker holds a lease on every message it
+has taken and renews it while alive; messages whose lease ran out (their
+worker crashed) are taken over and run again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from tools.db.messaging import InboundMessage
+from webhook import inbox
+from webhook.agent import AssistantLike, User, render_reply
+from webhook.texts import ASSISTANT_FAILED
+
+log = logging.getLogger(__name__)
+
+AnswerHook = Callable[[InboundMessage, str], Awaitable[None]]
+DONE = ("answered", "delivered")
+
+
+def openid_tag(openid: str) -> str:
+    """A short stable hash of an openid for log lines."""
+    return hashlib.sha256(openid.encode()).hexdigest()[:10]
+
+
+class Runner:
+    """Per-user queues of questions for the assistant, with leases."""
+
+    def __init__(
+        self,
+        sessions: inbox.Sessions,
+        assistant: AssistantLike,
+        *,
+        owner: str,
+        on_answer: AnswerHook,
+        lease: float = 30.0,
+        run_timeout: float = 300.0,
+    ) -> None:
+        self.sessions = sessions
+        self.assistant = assistant
+        self.owner = owner
+        self.on_answer = on_answer
+        self.lease = lease
+        self.run_timeout = run_timeout
+        self._queues: dict[str, deque[int]] = {}
+        self._consumers: dict[str, asyncio.Task[None]] = {}
+        self._done: dict[int, asyncio.Event] = {}
+
+    def submit(self, row: InboundMessage) -> None:
+        """Queue a stored question behind the same user's earlier ones."""
+        self._done.setdefault(row.id, asyncio.Event())
+        self._queues.setdefault(row.openid, deque()).append(row.id)
+        if row.openid not in self._consumers:
+            task = asyncio.create_task(self._consume(row.openid))
+            self._consumers[row.openid] = task
+
+    async def _consume(self, openid: str) -> None:
+        queue = self._queues[openid]
+        try:
+            while queue:
+                await self._run(queue.popleft())
+        finally:
+            self._consumers.pop(openid, None)
+            if not queue:
+                self._queues.pop(openid, None)
+
+    async def _run(self, inbound_id: int) -> None:
+        claimed = await asyncio.to_thread(
+            inbox.start_run, self.sessions, inbound_id, self.owner, self.lease
+        )
+        if not claimed:
+            return
+        row = await asyncio.to_thread(inbox.get, self.sessions, inbound_id)
+        started = time.monotonic()
+        answer = await self._ask(row)
+        await self.on_answer(row, answer)
+        log.info(
+            "answered msg=%s user=%s in %.1fs",
+            inbound_id,
+            openid_tag(row.openid),
+            time.monotonic() - started,
+        )
+        self._done.setdefault(inbound_id, asyncio.Event()).set()
+        # Deliveries still waiting have been woken; later ones read the row.
+        asyncio.get_running_loop().call_later(60, self._done.pop, inbound_id, None)
+
+    async def _ask(self, row: InboundMessage) -> str:
+        user = User(openid=row.openid, channel="wechat")
+        try:
+            reply = await asyncio.wait_for(
+                self.assistant.respond(user, row.text), self.run_timeout
+            )
+            return render_reply(reply) or ASSISTANT_FAILED
+        except Exception as exc:  # the user still gets an answer, never the error
+            log.warning("assistant failed msg=%s: %s", row.id, type(exc).__name__)
+            return ASSISTANT_FAILED
+
+    async def wait_answered(self, inbound_id: int, until: float) -> InboundMessage:
+        """The message once answered, or as it stands at monotonic ``until``."""
+        event = self._done.get(inbound_id)
+        if event is not None:
+            # Run here: wake on the event instead of polling the database.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), max(until - time.monotonic(), 0))
+            return await asyncio.to_thread(inbox.get, self.sessions, inbound_id)
+        while True:
+            row = await asyncio.to_thread(inbox.get, self.sessions, inbound_id)
+            remaining = until - time.monotonic()
+            if row.status in DONE or remaining <= 0:
+                return row
+            await asyncio.sleep(min(0.2, remaining))
+
+    async def keep_leases(self, interval: float) -> None:
+        """Renew leases and take over abandoned messages, until cancelled."""
+        while True:
+            await self.tick()
+            await asyncio.sleep(interval)
+
+    async def tick(self) -> None:
+        """One round of lease renewal and takeover."""
+        try:
+            await asyncio.to_thread(
+                inbox.refresh_leases, self.sessions, self.owner, self.lease
+            )
+            taken = await asyncio.to_thread(
+                inbox.reclaim_expired, self.sessions, self.owner, self.lease
+            )
+        except Exception as exc:  # a database hiccup must not stop the loop
+            log.warning("lease round failed: %s", type(exc).__name__)
+            return
+        for inbound_id in taken:
+            row = await asyncio.to_thread(inbox.get, self.sessions, inbound_id)
+            if row.kind == "ask":
+                log.info("resuming msg=%s user=%s", row.id, openid_tag(row.openid))
+                self.submit(row)
+
+    async def aclose(self) -> None:
+        """Stop the consumers; their messages stay stored and resume later."""
+        for task in list(self._consumers.values()):
+            task.cancel()
+        for task in list(self._consumers.values()):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

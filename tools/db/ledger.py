@@ -3,7 +3,8 @@
 Every row is one zero-sum transfer of minutes from one account to another;
 balances are sums over rows and are never stored. Each row carries the hash
 of the row before it, so an edit, insertion or deletion breaks the chain.
-Account keys look like ``volunteer:42``, ``project:bath`` or ``bank``.
+Account keys look like ``volunteer:42:bath`` (a volunteer's account in one
+project), ``project:bath`` or ``bank``; see ``tools.ledger.accounts``.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ class LedgerEntry(Base):
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     kind: Mapped[str] = mapped_column(String(16))  # earn, exchange, move, grant
-    from_account: Mapped[str] = mapped_column(String(40), index=True)
-    to_account: Mapped[str] = mapped_column(String(40), index=True)
+    from_account: Mapped[str] = mapped_column(String(64), index=True)
+    to_account: Mapped[str] = mapped_column(String(64), index=True)
     minutes: Mapped[int]
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
     service_record_id: Mapped[int | None] = mapped_column(
@@ -50,6 +51,10 @@ class Certificate(CreatedAt, Base):
     period_start: Mapped[date]
     period_end: Mapped[date]
     minutes: Mapped[int]
+    entry_count: Mapped[int] = mapped_column(default=0)
+    # What the certificate prints besides hours: service content and issuer.
+    content: Mapped[str] = mapped_column(String(500), default="")
+    issuer: Mapped[str] = mapped_column(String(100), default="")
     # Hash of the ledger entries the certificate counted, for verification.
     ledger_digest: Mapped[str] = mapped_column(String(64))
     last_seq: Mapped[int]

@@ -1,0 +1,113 @@
+"""Tool arguments: what code fills, what must be grounded, what is missing.
+
+The model fills arguments only from the conversation. Any identifier it
+writes (a need code, a volunteer id, a phone, an address) must appear in what
+the user said or in an earlier tool result; otherwise it is dropped and, if
+the tool needs it, the user is asked for it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from langchain_core.tools import BaseTool
+from pydantic import BaseModel
+
+NEED_CODE = re.compile(r"XQ\d{6}[0-9A-Z]{5}", re.IGNORECASE)
+# Argument names whose values must be found in the conversation.
+_GROUNDED = re.compile(r"(^|_)(id|code|ref|phone|serial|address|volunteer)$")
+_SPACES = re.compile(r"[\s\-－—]+")
+# Filled by code rather than generated: long text the model would only copy.
+CODE_FILLED: dict[str, tuple[str, ...]] = {"submit_need": ("description",)}
+
+
+def schema_of(tool: BaseTool) -> dict[str, Any]:
+    """The JSON schema of a tool's arguments (properties, required)."""
+    schema = tool.tool_call_schema
+    if isinstance(schema, dict):
+        return schema
+    if issubclass(schema, BaseModel):
+        return schema.model_json_schema()
+    raise TypeError(f"tool {tool.name} has a pydantic v1 schema")
+
+
+def model_tool(tool: BaseTool) -> dict[str, Any]:
+    """The OpenAI tool definition the model sees: code-filled fields removed."""
+    params = copy.deepcopy(schema_of(tool))
+    for name in CODE_FILLED.get(tool.name, ()):
+        params.get("properties", {}).pop(name, None)
+        if name in params.get("required", []):
+            params["required"].remove(name)
+    params.pop("title", None)
+    return {
+        "type": "function",
+        "function": {
+            "name": tool.name,
+            "description": tool.description,
+            "parameters": params,
+        },
+    }
+
+
+def needs_model(tool: BaseTool) -> bool:
+    """True when the model has any argument left to fill."""
+    properties = model_tool(tool)["function"]["parameters"].get("properties", {})
+    return bool(properties)
+
+
+def _normal(text: str) -> str:
+    return _SPACES.sub("", text).upper()
+
+
+def ground(args: dict[str, Any], evidence: str) -> tuple[dict[str, Any], list[str]]:
+    """Keep identifier arguments found in ``evidence``; name the dropped ones."""
+    haystack = _normal(evidence)
+    kept: dict[str, Any] = {}
+    dropped: list[str] = []
+    for name, value in args.items():
+        if value in (None, "", []):
+            continue
+        if _GROUNDED.search(name) and _normal(str(value)) not in haystack:
+            dropped.append(name)
+            continue
+        kept[name] = value
+    return kept, dropped
+
+
+def missing(args: dict[str, Any], schema: dict[str, Any]) -> list[str]:
+    """Required arguments that are absent or blank."""
+    return [
+        name for name in schema.get("required", []) if args.get(name) in (None, "", [])
+    ]
+
+
+def label(name: str, schema: dict[str, Any]) -> str:
+    """A field's description (written in Chinese for the model), or its name."""
+    spec = schema.get("properties", {}).get(name, {})
+    text = str(spec.get("description") or spec.get("title") or name)
+    # Descriptions may carry hints after a full stop or bracket; keep the head.
+    return re.split(r"[，。；（(,]", text, maxsplit=1)[0]
+
+
+def summary(args: dict[str, Any], schema: dict[str, Any]) -> str:
+    """「字段：值」 lines of a pending call, in the schema's field order."""
+    lines = []
+    for name in schema.get("properties", {}):
+        value = args.get(name)
+        if value in (None, "", []):
+            continue
+        shown = "、".join(map(str, value)) if isinstance(value, list) else value
+        lines.append(f"{label(name, schema)}：{shown}")
+    return "\n".join(lines)
+
+
+def prefill(tool_name: str, schema: dict[str, Any], text: str) -> dict[str, Any]:
+    """Arguments code can read straight from the message, such as a need code."""
+    found: dict[str, Any] = {}
+    codes = NEED_CODE.findall(text)
+    for name in schema.get("properties", {}):
+        if codes and "need" in name and ("code" in name or "ref" in name):
+            found[name] = codes[0].upper()
+    return found

@@ -1,0 +1,1 @@
+"""The embedded chat model: a pinned GGUF served by llama-cpp-python."""

@@ -1,0 +1,111 @@
+"""The one place that builds the chat model, chosen by ``Settings.llm``.
+
+``openai`` / ``openai:MODEL`` talk to any OpenAI-compatible endpoint;
+``local`` (the default) and a path to a ``.gguf`` file start or reuse the
+managed ``llama_cpp.server`` and reach it through the very same ChatOpenAI
+code path; ``fake`` is the scripted model the tests use.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from langchain_core.language_models import BaseChatModel
+from pydantic import SecretStr
+
+from assistant.settings import Settings
+from tools.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ChatBackend:
+    """A chat model with its name, readiness hook and concurrency limit."""
+
+    name: str
+    model: BaseChatModel
+    # Called (in a worker thread) before a request: starts a local server.
+    prepare: Callable[[], None] | None = None
+    # Requests sent at once; the local server answers one at a time.
+    concurrency: int = 4
+    # Requests allowed to wait beyond those; more are refused as "busy".
+    max_waiting: int = 16
+    close: Callable[[], None] = field(default=lambda: None)
+
+
+def _openai_model(
+    settings: Settings, *, base_url: str | None, model: str, api_key: str
+) -> BaseChatModel:
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=model,
+        base_url=base_url,
+        api_key=SecretStr(api_key),
+        timeout=settings.llm_timeout,
+        max_retries=settings.llm_max_retries,
+        temperature=0.2,
+        streaming=False,
+    )
+
+
+def _openai_backend(settings: Settings) -> ChatBackend:
+    _, _, named = settings.llm.partition(":")
+    model = named or settings.openai_model
+    key = settings.openai_api_key.get_secret_value()
+    if not key and not settings.openai_base_url:
+        raise ConfigError(
+            "WEIAI_LLM=openai 需要 WEIAI_OPENAI_API_KEY（以及非 OpenAI 服务的 "
+            "WEIAI_OPENAI_BASE_URL）；不联网时请使用 WEIAI_LLM=local。"
+        )
+    chat = _openai_model(
+        settings, base_url=settings.openai_base_url, model=model, api_key=key or "none"
+    )
+    return ChatBackend(name=f"openai:{model}", model=chat)
+
+
+def _local_backend(settings: Settings) -> ChatBackend:
+    from assistant.local_llm.gguf import resolve_model_path
+    from assistant.local_llm.server import LocalServer, ServerConfig
+
+    path = resolve_model_path(settings.llm, settings.models_dir)
+    server = LocalServer(
+        ServerConfig(
+            model_path=path,
+            port=settings.local_llm_port,
+            n_ctx=settings.local_llm_context,
+            n_threads=settings.local_llm_threads,
+            log_path=settings.data_dir / "logs" / "llama-server.log",
+        )
+    )
+    # llama_cpp.server names the model after the path it was given.
+    chat = _openai_model(
+        settings, base_url=server.base_url, model=str(path), api_key="local"
+    )
+    return ChatBackend(
+        name=f"local:{path.name}",
+        model=chat,
+        prepare=server.ensure_running,
+        concurrency=1,
+        close=server.stop,
+    )
+
+
+def make_chat_backend(settings: Settings) -> ChatBackend:
+    """Build the chat back-end that ``settings.llm`` names."""
+    choice = settings.llm.strip()
+    if choice == "fake":
+        from assistant.fake import ScriptedChatModel
+
+        return ChatBackend(name="fake", model=ScriptedChatModel())
+    if choice == "openai" or choice.startswith("openai:"):
+        return _openai_backend(settings)
+    if choice == "local" or choice.endswith(".gguf"):
+        return _local_backend(settings)
+    raise ConfigError(
+        f"WEIAI_LLM={choice!r} 无法识别：可用 local、openai、openai:模型名、"
+        "fake，或一个 .gguf 文件的路径。"
+    )

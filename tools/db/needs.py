@@ -90,6 +90,8 @@ class Assignment(CreatedAt, Base):
     status: Mapped[str] = mapped_column(String(16), default="offered")
     assigned_by: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"))
     completed_at: Mapped[datetime | None]
+    # Minutes reported at completion; they reach the ledger once confirmed.
+    minutes: Mapped[int | None]
 
 
 class ServiceRecord(CreatedAt, Base):

@@ -167,7 +167,8 @@ def _need_figures(out: _Collector, year: int | None) -> None:
 def _hour_figures(out: _Collector, year: int | None) -> None:
     started = ServiceRecord.started_at
     year_col = extract("year", started)
-    hours = func.round(func.sum(ServiceRecord.minutes) / 60.0, 1)
+    # Rounded in Python: round(double, int) does not exist on PostgreSQL.
+    hours = func.sum(ServiceRecord.minutes) / 60.0
     by_project = (
         select(Project.name, year_col, hours)
         .join(Project, Project.id == ServiceRecord.project_id)

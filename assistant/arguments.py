@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import date
 from typing import Any
 
 from langchain_core.tools import BaseTool
@@ -21,6 +22,11 @@ _GROUNDED = re.compile(r"(^|_)(id|code|ref|phone|serial|address|volunteer)$")
 _SPACES = re.compile(r"[\s\-－—]+")
 # Filled by code rather than generated: long text the model would only copy.
 CODE_FILLED: dict[str, tuple[str, ...]] = {"submit_need": ("description",)}
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_LIMIT = re.compile(r"(?:最近|近)\s*(\d{1,2})\s*(?:条|次|笔)")
+_ALL = re.compile(r"全部|所有|包括已(结束|取消|完成)|历史")
+# Binding codes: 8 characters without 0/O/1/I/L, written after 绑定 or 码.
+_BINDING_CODE = re.compile(r"(?:绑定|码)\s*(?:码|是|为|:|：)?\s*([2-9A-HJKMNP-Z]{8})\b")
 
 
 def schema_of(tool: BaseTool) -> dict[str, Any]:
@@ -51,10 +57,14 @@ def model_tool(tool: BaseTool) -> dict[str, Any]:
     }
 
 
-def needs_model(tool: BaseTool) -> bool:
-    """True when the model has any argument left to fill."""
-    properties = model_tool(tool)["function"]["parameters"].get("properties", {})
-    return bool(properties)
+def needs_model(tool: BaseTool, args: dict[str, Any]) -> bool:
+    """True when a required argument is still missing and the model may fill it.
+
+    Optional arguments are left to code (``prefill``): asking a small model
+    for them costs seconds and mostly returns invented values.
+    """
+    params = model_tool(tool)["function"]["parameters"]
+    return bool(missing(args, params))
 
 
 def _normal(text: str) -> str:
@@ -103,11 +113,32 @@ def summary(args: dict[str, Any], schema: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def prefill(tool_name: str, schema: dict[str, Any], text: str) -> dict[str, Any]:
-    """Arguments code can read straight from the message, such as a need code."""
+def _year(text: str, today: date) -> int | None:
+    if match := _YEAR.search(text):
+        return int(match.group(1))
+    if "今年" in text or "本年" in text:
+        return today.year
+    if "去年" in text:
+        return today.year - 1
+    return None
+
+
+def prefill(
+    schema: dict[str, Any], text: str, today: date | None = None
+) -> dict[str, Any]:
+    """Arguments code reads straight from the message: codes, years, counts."""
     found: dict[str, Any] = {}
+    properties = schema.get("properties", {})
     codes = NEED_CODE.findall(text)
-    for name in schema.get("properties", {}):
+    for name in properties:
         if codes and "need" in name and ("code" in name or "ref" in name):
             found[name] = codes[0].upper()
+    if "year" in properties and (year := _year(text, today or date.today())):
+        found["year"] = year
+    if "limit" in properties and (match := _LIMIT.search(text)):
+        found["limit"] = min(int(match.group(1)), 50)
+    if "include_closed" in properties and _ALL.search(text):
+        found["include_closed"] = True
+    if "code" in properties and (match := _BINDING_CODE.search(text.upper())):
+        found["code"] = match.group(1)
     return found

@@ -185,8 +185,8 @@ class Nodes:
         pending = state.get("pending")
 
         args: dict[str, Any] = dict(pending["args"]) if pending else {}
-        args.update(arguments.prefill(name, schema, text))
-        if arguments.needs_model(tool):
+        args.update(arguments.prefill(schema, text))
+        if arguments.needs_model(tool, args):
             filled = await fill_tool(
                 self.deps.model,
                 self.deps.gate,
@@ -288,7 +288,13 @@ class Nodes:
         call = state["call"]
         assert call is not None
         tool = turn.tools[call["name"]]
-        real_args = restore(call["args"], state.get("originals", {}))
+        # Free text the user wrote stays masked; identifiers get their originals.
+        free = arguments.CODE_FILLED.get(call["name"], ())
+        originals = state.get("originals", {})
+        real_args = {
+            k: v if k in free else restore(v, originals)
+            for k, v in call["args"].items()
+        }
         record = {"name": call["name"], "args": call["args"]}
         calls = [*state.get("output", {}).get("tool_calls", []), record]
         try:

@@ -9,7 +9,10 @@ from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
 
 from knowledge import Citation, Hit
+from sqlalchemy.orm import Session, sessionmaker
+
 from tools.actors import Actor
+from tools.db import Community, Grid, Street, Volunteer, session_scope
 from tools.taxonomy import CategoryName, UrgencyName
 
 
@@ -124,3 +127,27 @@ class FakeKnowledge:
 
     def relevant(self, hits: list[Hit]) -> list[Hit]:
         return list(hits)
+
+
+def make_volunteer(sessions: sessionmaker[Session], openid: str) -> int:
+    """A volunteer bound to ``openid`` on a one-grid district; returns its id."""
+    with session_scope(sessions) as session:
+        street = Street(code="S1", name="测试街道", district="测试区", city="测试市")
+        community = Community(code="C1", name="测试社区", street=street, lat=0, lng=0)
+        grid = Grid(code="G1", name="一网格", community=community, lat=0, lng=0)
+        session.add(grid)
+        session.flush()
+        volunteer = Volunteer(
+            code="V0001",
+            name="测试志愿者",
+            gender="F",
+            birth_year=1990,
+            phone="13700000000",
+            grid_id=grid.id,
+            lat=0.0,
+            lng=0.0,
+            openid=openid,
+        )
+        session.add(volunteer)
+        session.flush()
+        return volunteer.id

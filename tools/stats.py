@@ -74,7 +74,7 @@ class _Collector:
         self.session = session
         self.stats = OrgStatistics(year=year)
 
-    def sql(self, stmt: Select[Any]) -> str:
+    def sql(self, stmt: Select) -> str:
         dialect = self.session.get_bind().dialect
         compiled = stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
         return " ".join(str(compiled).split())
@@ -83,7 +83,7 @@ class _Collector:
         self.stats.figures.append(Figure(key, title, value, query))
         return value
 
-    def scalar(self, key: str, title: str, stmt: Select[Any]) -> Any:
+    def scalar(self, key: str, title: str, stmt: Select) -> Any:
         value = _number(self.session.scalar(stmt))
         return self.add(key, title, value, self.sql(stmt))
 
@@ -91,7 +91,7 @@ class _Collector:
         self,
         key: str,
         title: str,
-        stmt: Select[Any],
+        stmt: Select,
         names: Callable[..., str] = str,
     ) -> None:
         rows = self.session.execute(stmt).all()
@@ -99,7 +99,7 @@ class _Collector:
         self.add(key, title, value, self.sql(stmt))
 
 
-def _in_year(stmt: Select[Any], column: Any, year: int | None) -> Select[Any]:
+def _in_year(stmt: Select, column: Any, year: int | None) -> Select:
     return stmt if year is None else stmt.where(extract("year", column) == year)
 
 
@@ -131,7 +131,7 @@ def _volunteer_figures(out: _Collector) -> None:
 
 
 def _need_figures(out: _Collector, year: int | None) -> None:
-    def needs(*columns: Any) -> Select[Any]:
+    def needs(*columns: Any) -> Select:
         return _in_year(select(*columns), Need.created_at, year)
 
     out.scalar("needs", "收到需求数", needs(func.count(Need.id)))

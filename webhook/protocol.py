@@ -160,12 +160,12 @@ class WeChatCodec:
         parse_xml(xml)
         return str(xml)
 
-    def seal(self, reply_xml: str, *, encrypted: bool) -> str:
+    def seal(self, reply_xml: str, *, encrypted: bool, nonce: str | None = None) -> str:
         """The response body: the reply itself, or its encrypted envelope."""
         if not encrypted:
             return reply_xml
         assert self.crypto is not None
-        nonce = secrets.token_hex(8)
+        nonce = nonce or secrets.token_hex(8)
         timestamp = str(int(self.clock()))
         return str(self.crypto.encrypt_message(reply_xml, nonce, timestamp))
 

@@ -39,10 +39,12 @@ class ScriptedAssistant:
         answer: Callable[[str], str] | None = None,
         *,
         delay: float = 0.0,
+        delays: dict[str, float] | None = None,
         citations: list[Citation] | None = None,
     ) -> None:
         self.answer = answer or (lambda message: f"答：{message}")
         self.delay = delay
+        self.delays = delays or {}
         self.citations = citations or []
         self.calls: list[tuple[Any, str]] = []
         self.closed = False
@@ -51,7 +53,7 @@ class ScriptedAssistant:
         self, user: Any, message: str, *, deadline: float | None = None
     ) -> Reply:
         self.calls.append((user, message))
-        await asyncio.sleep(self.delay)
+        await asyncio.sleep(self.delays.get(message, self.delay))
         return Reply(text=self.answer(message), citations=list(self.citations))
 
     async def stream(self, user: Any, message: str) -> Any:
@@ -178,9 +180,12 @@ class FakeWeChat:
             except httpx.TimeoutException:
                 results.append(Attempt(None, "", time.monotonic() - started))
                 continue
-            results.append(
-                Attempt(response.status_code, response.text, time.monotonic() - started)
-            )
+            elapsed = time.monotonic() - started
+            if elapsed > self.timeout:
+                # WeChat drops a reply that comes after its deadline.
+                results.append(Attempt(None, "", elapsed))
+                continue
+            results.append(Attempt(response.status_code, response.text, elapsed))
             return results
         return results
 

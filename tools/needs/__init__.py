@@ -13,11 +13,12 @@ from tools.needs.queries import (
     reject,
 )
 from tools.needs.render import event_line, need_line, need_summary
-from tools.needs.submit import SubmitResult, submit_need
+from tools.needs.submit import NEED_CODE_PATTERN, SubmitResult, submit_need
 from tools.needs.validation import normalise_phone, preferred_slot
 from tools.needs.workflow import STATUS_LABELS, TRANSITIONS, label, transition
 
 __all__ = [
+    "NEED_CODE_PATTERN",
     "STATUS_LABELS",
     "TRANSITIONS",
     "SubmitResult",

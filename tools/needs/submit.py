@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,8 @@ DUPLICATE_WINDOW = timedelta(hours=24)
 # Statuses in which an earlier need no longer stands in for a new one.
 _FINISHED = ("rejected", "cancelled", "closed")
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# What a need code looks like inside a message (XQ + yymmdd + five).
+NEED_CODE_PATTERN = re.compile(r"XQ\d{6}[0-9A-Z]{5}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

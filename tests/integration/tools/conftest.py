@@ -6,11 +6,12 @@ import random
 
 import bcrypt
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tools import identity
 from tools.actors import Actor
-from tools.db import StaffAccount, session_scope
+from tools.db import Grid, StaffAccount, Volunteer, session_scope
 from tools.demo.org import seed_org
 
 STAFF_PASSWORD = "staff-password-for-tests"
@@ -50,3 +51,24 @@ def staff(district: sessionmaker[Session]) -> Actor:
         session.add(account)
         session.flush()
         return Actor(role="staff", staff_id=account.id)
+
+
+@pytest.fixture
+def volunteer_id(district: sessionmaker[Session]) -> int:
+    """One unbound volunteer on the first grid."""
+    with session_scope(district) as session:
+        grid_id = session.scalar(select(Grid.id).order_by(Grid.id).limit(1))
+        assert grid_id is not None
+        volunteer = Volunteer(
+            code="V99999",
+            name="测试志愿者",
+            gender="F",
+            birth_year=1980,
+            phone="13900001111",
+            grid_id=grid_id,
+            lat=31.1,
+            lng=118.4,
+        )
+        session.add(volunteer)
+        session.flush()
+        return volunteer.id

@@ -10,26 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tools import identity
 from tools.actors import Actor
-from tools.db import BindingCode, Grid, Resident, Volunteer, session_scope
+from tools.db import BindingCode, Resident, session_scope
 from tools.errors import PermissionDenied, ToolInputError
-
-
-def add_volunteer(sessions: sessionmaker[Session]) -> int:
-    with session_scope(sessions) as session:
-        grid_id = session.scalar(select(Grid.id).limit(1))
-        volunteer = Volunteer(
-            code="V99999",
-            name="测试志愿者",
-            gender="F",
-            birth_year=1980,
-            phone="13900001111",
-            grid_id=grid_id,
-            lat=31.1,
-            lng=118.4,
-        )
-        session.add(volunteer)
-        session.flush()
-        return volunteer.id
 
 
 def test_first_message_creates_one_resident_per_openid(
@@ -66,9 +48,12 @@ def test_short_staff_password_is_refused(district: sessionmaker[Session]) -> Non
 
 
 def test_binding_code_makes_a_resident_a_volunteer_once(
-    district: sessionmaker[Session], alice: Actor, bob: Actor, staff: Actor
+    district: sessionmaker[Session],
+    alice: Actor,
+    bob: Actor,
+    staff: Actor,
+    volunteer_id: int,
 ) -> None:
-    volunteer_id = add_volunteer(district)
     with session_scope(district) as session:
         code = identity.issue_binding_code(session, staff, volunteer_id)
         stored = session.scalars(select(BindingCode.code_hash)).all()
@@ -85,9 +70,8 @@ def test_binding_code_makes_a_resident_a_volunteer_once(
 
 
 def test_expired_binding_code_is_refused(
-    district: sessionmaker[Session], alice: Actor, staff: Actor
+    district: sessionmaker[Session], alice: Actor, staff: Actor, volunteer_id: int
 ) -> None:
-    volunteer_id = add_volunteer(district)
     issued = datetime(2024, 5, 1, tzinfo=UTC)
     with session_scope(district) as session:
         code = identity.issue_binding_code(session, staff, volunteer_id, now=issued)
@@ -101,9 +85,8 @@ def test_expired_binding_code_is_refused(
 
 
 def test_only_staff_issue_binding_codes(
-    district: sessionmaker[Session], alice: Actor
+    district: sessionmaker[Session], alice: Actor, volunteer_id: int
 ) -> None:
-    volunteer_id = add_volunteer(district)
     with session_scope(district) as session, pytest.raises(PermissionDenied):
         identity.issue_binding_code(session, alice, volunteer_id)
 

@@ -117,7 +117,7 @@ class Assistant:
         self._graph: CompiledStateGraph | None = None
         self._stack = AsyncExitStack()
         self._locks: dict[str, asyncio.Lock] = {}
-        self._gate = ModelGate(
+        self.gate = ModelGate(
             self.backend.concurrency, self.backend.max_waiting, self.backend.prepare
         )
 
@@ -127,7 +127,7 @@ class Assistant:
 
     # Building blocks -------------------------------------------------------
 
-    def _knowledge_base(self) -> KnowledgeSource | None:
+    def knowledge_base(self) -> KnowledgeSource | None:
         if self._knowledge is None:
             try:
                 self._knowledge = self.runtime.knowledge
@@ -137,9 +137,8 @@ class Assistant:
         return self._knowledge
 
     def _default_tools(self, actor: Actor) -> list[BaseTool]:
-        from tools.agent_tools import build_tools
-
         from assistant.workflows.tools import build_workflow_tools
+        from tools.agent_tools import build_tools
 
         domain = build_tools(self.runtime.sessions, actor)
         return [*domain, *build_workflow_tools(self, actor)]
@@ -155,9 +154,9 @@ class Assistant:
                 )
             deps = GraphDeps(
                 model=self.backend.model,
-                gate=self._gate,
+                gate=self.gate,
                 classifier=default_classifier(),
-                knowledge=self._knowledge_base,
+                knowledge=self.knowledge_base,
                 sessions=self.runtime.sessions,
             )
             self._graph = build_graph(deps, saver)

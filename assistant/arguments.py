@@ -141,4 +141,17 @@ def prefill(
         found["include_closed"] = True
     if "code" in properties and (match := _BINDING_CODE.search(text.upper())):
         found["code"] = match.group(1)
+    for name, spec in properties.items():
+        named = [v for v in _choices(spec) if v in text]
+        if len(named) == 1 and name not in found:
+            found[name] = named[0]
     return found
+
+
+def _choices(spec: dict[str, Any]) -> list[str]:
+    """The allowed values of a closed-set field (enum, or optional enum)."""
+    values = list(spec.get("enum", []))
+    for option in spec.get("anyOf", []):
+        values += option.get("enum", [])
+    # "其他" is a catch-all a message never names on purpose.
+    return [v for v in values if isinstance(v, str) and v != "其他"]

@@ -32,10 +32,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant import arguments, prompts, roles, safeguarding
+from assistant.filling import propose_arguments
 from assistant.gate import ModelGate
 from assistant.grounding import enforce_hours
 from assistant.intent import CHAT, KNOWLEDGE, IntentClassifier
-from assistant.llm import fill_tool, generate
+from assistant.llm import generate
 from assistant.memory import KEEP_MESSAGES, trim_history
 from assistant.pii import restore
 from assistant.retrieval import KnowledgeSource, retrieve
@@ -51,7 +52,6 @@ _YES = re.compile(
 )
 # A message this strongly about another tool leaves a pending question behind.
 _SWITCH_SCORE = 0.7
-FILL_HISTORY_CHARS = 300
 
 
 @dataclass
@@ -184,34 +184,21 @@ class Nodes:
         text = _text(state)
         pending = state.get("pending")
 
-        args: dict[str, Any] = dict(pending["args"]) if pending else {}
-        args.update(arguments.prefill(schema, text))
-        if arguments.needs_model(tool, args):
-            filled = await fill_tool(
-                self.deps.model,
-                self.deps.gate,
-                arguments.model_tool(tool),
-                self._fill_prompt(state, turn, name),
-            )
-            args.update({k: v for k, v in filled.items() if v not in (None, "", [])})
-        for field_name in arguments.CODE_FILLED.get(name, ()):
-            args.setdefault(field_name, text)
-        args, dropped = arguments.ground(args, _said(state))
-        if dropped:
-            log.info("dropped ungrounded arguments %s of %s", dropped, name)
+        args = await propose_arguments(
+            self.deps.model,
+            self.deps.gate,
+            tool,
+            role=turn.actor.role,
+            message=text,
+            history=state["messages"][:-1],
+            earlier=pending["args"] if pending else None,
+            evidence=_said(state),
+        )
 
         args, early = await self._from_records(state, turn, name, schema, args)
         if early is not None:
             return early
         return self._next_for(state, name, schema, args)
-
-    def _fill_prompt(
-        self, state: AgentState, turn: TurnContext, name: str
-    ) -> list[BaseMessage]:
-        system = prompts.system_prompt(turn.actor.role)
-        system += "\n\n" + prompts.render("fill_arguments.md", tool=name)
-        history = trim_history(state["messages"][:-1], FILL_HISTORY_CHARS)
-        return [SystemMessage(system), *history, state["messages"][-1]]
 
     async def _from_records(
         self,

@@ -7,10 +7,9 @@ from typing import Any
 
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
-
-from knowledge import Citation, Hit
 from sqlalchemy.orm import Session, sessionmaker
 
+from knowledge import Citation, Hit
 from tools.actors import Actor
 from tools.db import Community, Grid, Street, Volunteer, session_scope
 from tools.taxonomy import CategoryName, UrgencyName

@@ -1,0 +1,87 @@
+"""``weiai eval routing FILE.jsonl``: routing and argument accuracy."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.cli.app import eval_app, runtime
+from assistant.eval.routing import evaluate, load_cases, schema_tools, summarise
+from assistant.gate import ModelGate
+from assistant.intent import default_classifier
+from assistant.models import make_chat_backend
+
+DEV_SET = Path(__file__).resolve().parent.parent / "eval" / "routing_dev.jsonl"
+
+
+def _schemas() -> dict[str, Any]:
+    from assistant.workflows.plan import ServicePlanArgs
+    from assistant.workflows.proposal import ProposalArgs
+    from tools.agent_tools import TOOL_ARGS
+
+    return {
+        **TOOL_ARGS,
+        "draft_service_plan": ServicePlanArgs,
+        "draft_proposal": ProposalArgs,
+    }
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    typer.echo(f"后端：{summary['backend']}    用例：{summary['cases']}")
+    typer.echo(
+        f"总体准确率：{summary['accuracy']:.1%}    "
+        f"仅路由准确率：{summary['routing_accuracy']:.1%}    "
+        f"平均耗时：{summary['mean_seconds']} 秒/条"
+    )
+    typer.echo("按工具：")
+    for label, item in summary["per_tool"].items():
+        typer.echo(f"  {label:<20} {item['accuracy']:>7.1%}  （{item['cases']} 条）")
+    for error in summary["errors"]:
+        typer.echo(
+            f"  ✗ {error['message']}  期望 {error['expected']} {error['expected_args']}"
+            f"  实际 {error['routed']} {error['args']}"
+        )
+
+
+@eval_app.command("routing")
+def routing(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, help="JSONL 用例文件，默认开发集。"
+        ),
+    ] = DEV_SET,
+    as_json: bool = typer.Option(False, "--json", help="输出机器可读的 JSON 摘要。"),
+) -> None:
+    """意图路由评测：每条消息是否路由到正确的工具、参数是否填对。"""
+    cases = load_cases(file)
+    backend = make_chat_backend(runtime(ctx).settings)
+    gate = ModelGate(backend.concurrency, len(cases), backend.prepare)
+
+    def progress(done: int, total: int) -> None:
+        if not as_json:
+            typer.echo(f"\r已评测 {done}/{total}", nl=done == total, err=True)
+
+    try:
+        outcomes = asyncio.run(
+            evaluate(
+                cases,
+                default_classifier(),
+                schema_tools(_schemas()),
+                backend.model,
+                gate,
+                progress,
+            )
+        )
+    finally:
+        backend.close()
+    summary = summarise(outcomes, backend.name)
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(summary)

@@ -1,0 +1,1 @@
+"""Evaluation of the assistant: intent routing and argument filling."""

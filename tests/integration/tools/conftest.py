@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import random
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
 
 import bcrypt
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tools import identity
 from tools.actors import Actor
-from tools.db import Grid, StaffAccount, Volunteer, session_scope
+from tools.db import (
+    Grid,
+    StaffAccount,
+    Volunteer,
+    make_engine,
+    make_session_factory,
+    session_scope,
+    upgrade,
+)
+from tools.demo import seed
 from tools.demo.org import seed_org
 
 STAFF_PASSWORD = "staff-password-for-tests"
@@ -72,3 +86,38 @@ def volunteer_id(district: sessionmaker[Session]) -> int:
         session.add(volunteer)
         session.flush()
         return volunteer.id
+
+
+@pytest.fixture(scope="module")
+def pg_module_url() -> Iterator[str]:
+    """A private PostgreSQL schema shared by one test module."""
+    base = os.environ.get("WEIAI_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("PostgreSQL test skipped: set WEIAI_TEST_POSTGRES_URL")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[sessionmaker[Session]]:
+    """A small demo seeded once per database for a module; tests only read it."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("seeded") / "demo.db"
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("pg_module_url")
+    engine = make_engine(url)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    seed(sessions, progress=False, scale=0.05, admin_password="seeded-admin-pw")
+    yield sessions
+    engine.dispose()

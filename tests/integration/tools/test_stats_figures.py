@@ -7,18 +7,17 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tools.actors import Actor
-from tools.db import Feedback, Need, ServiceRecord, Volunteer, session_scope
-from tools.demo import seed
+from tools.db import (
+    Feedback,
+    Need,
+    ServiceRecord,
+    Volunteer,
+    session_scope,
+)
 from tools.errors import PermissionDenied
 from tools.stats import org_statistics
 
 STAFF = Actor(role="staff", staff_id=1)
-
-
-@pytest.fixture
-def seeded(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
-    seed(sessions, progress=False, scale=0.05, admin_password="stats-admin-pw")
-    return sessions
 
 
 def test_figures_match_direct_counts(seeded: sessionmaker[Session]) -> None:

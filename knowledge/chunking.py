@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 
 from knowledge.documents import Chunk, Document, content_hash
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
+# Sentences per vector: each chunk is embedded as windows of this many
+# sentences, and a query matches a chunk through its best window.
+WINDOW_SENTENCES = 2
 
 _NUM = "零〇一二三四五六七八九十百千两0-9"
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -110,19 +113,25 @@ def _pack(sentences: list[str], options: ChunkingOptions) -> list[str]:
     """Greedily pack sentences to the target size with sentence overlap."""
     pieces: list[str] = []
     window: list[str] = []
-    size = 0
+    carried = 0  # sentences at the start of window repeated from the last piece
     for sentence in sentences:
+        size = sum(map(len, window))
         if window and size + len(sentence) > options.target_chars:
-            pieces.append("".join(window))
-            overlap: list[str] = []
-            for previous in reversed(window):
-                if sum(map(len, overlap)) + len(previous) > options.overlap_chars:
-                    break
-                overlap.insert(0, previous)
-            window, size = overlap, sum(map(len, overlap))
+            if carried == len(window):
+                # Only overlap so far: drop it rather than repeat it alone.
+                window, carried = [], 0
+            else:
+                pieces.append("".join(window))
+                overlap: list[str] = []
+                for previous in reversed(window):
+                    if sum(map(len, overlap)) + len(previous) > options.overlap_chars:
+                        break
+                    overlap.insert(0, previous)
+                window, carried = overlap, len(overlap)
+            if window and sum(map(len, window)) + len(sentence) > options.max_chars:
+                window, carried = [], 0
         window.append(sentence)
-        size += len(sentence)
-    if window:
+    if window and carried < len(window):
         pieces.append("".join(window))
     return pieces
 
@@ -169,3 +178,30 @@ def chunk_document(
                 )
             )
     return chunks
+
+
+def vector_texts(chunk: Chunk) -> list[str]:
+    """The texts embedded for a chunk: sentence windows with the chunk's heading.
+
+    Short questions match one or two sentences far better than a whole
+    article, so a chunk of several sentences gets one vector per window of
+    ``WINDOW_SENTENCES``; search scores a chunk by its best window.
+    """
+    sentences = split_sentences(chunk.text)
+    if len(sentences) <= WINDOW_SENTENCES:
+        return [chunk.embed_text]
+    head = chunk.embed_text.split("\n", 1)[0]
+    return [
+        f"{head}\n{''.join(sentences[i : i + WINDOW_SENTENCES])}"
+        for i in range(0, len(sentences), WINDOW_SENTENCES)
+    ]
+
+
+def vector_ids(chunk: Chunk) -> list[str]:
+    """Chroma ids of a chunk's vectors, ``<chunk_id>#<window>``."""
+    return [f"{chunk.chunk_id}#{n}" for n in range(len(vector_texts(chunk)))]
+
+
+def chunk_of(vector_id: str) -> str:
+    """The chunk id a Chroma vector id belongs to."""
+    return vector_id.rsplit("#", 1)[0]

@@ -16,7 +16,14 @@ from typing import Any
 
 from tqdm import tqdm
 
-from knowledge.chunking import CHUNKER_VERSION, ChunkingOptions, chunk_document
+from knowledge.chunking import (
+    CHUNKER_VERSION,
+    ChunkingOptions,
+    chunk_document,
+    chunk_of,
+    vector_ids,
+    vector_texts,
+)
 from knowledge.documents import Chunk, Document
 from knowledge.embeddings import Embedder
 from knowledge.ingest import IngestReport, file_digest, scan, under
@@ -36,6 +43,7 @@ COMMIT_EVERY = 25
 def chroma_metadata(chunk: Chunk) -> dict[str, Any]:
     """The fields Chroma needs to filter on."""
     return {
+        "chunk_id": chunk.chunk_id,
         "doc_id": chunk.doc_id,
         "updated_num": date_number(chunk.updated),
         "position": chunk.position,
@@ -79,12 +87,13 @@ class Indexer:
         """Make Chroma hold exactly the manifest's chunks; True if it changed."""
         pending = self._files.pending()
         stored = self._store.ids()
-        expected = set(manifest.chunks)
-        extra, missing = stored - expected, expected - stored
+        expected = {v: c for c in manifest.chunks.values() for v in vector_ids(c)}
+        extra = stored - expected.keys()
+        missing = {chunk_of(v) for v in expected.keys() - stored}
         if not (pending or extra or missing):
             return False
         logger.warning(
-            "repairing %s: %d stray vectors, %d missing, journal=%s",
+            "repairing %s: %d stray vectors, %d chunks missing, journal=%s",
             manifest.name,
             len(extra),
             len(missing),
@@ -92,12 +101,9 @@ class Indexer:
         )
         self._begin()
         self._store.delete(sorted(extra))
-        lost = [manifest.chunks[i] for i in manifest.chunks if i in missing]
-        self._embed_and_store(lost)
-        kept = [manifest.chunks[i] for i in manifest.chunks if i not in missing]
-        self._store.update_metadata(
-            [c.chunk_id for c in kept], [chroma_metadata(c) for c in kept]
-        )
+        self._embed_and_store([c for i, c in manifest.chunks.items() if i in missing])
+        kept = [c for i, c in manifest.chunks.items() if i not in missing]
+        self._update_metadata(kept)
         return True
 
     def commit(self, manifest: Manifest) -> LexicalIndex:
@@ -211,10 +217,13 @@ class Indexer:
         kept = [c for c in chunks if c.chunk_id in set(old_ids)]
 
         self._embed_and_store(fresh)
-        self._store.delete([i for i in old_ids if i not in new_ids])
-        self._store.update_metadata(
-            [c.chunk_id for c in kept], [chroma_metadata(c) for c in kept]
-        )
+        gone = [
+            manifest.chunks[i]
+            for i in old_ids
+            if i not in new_ids and i in manifest.chunks
+        ]
+        self._store.delete([v for c in gone for v in vector_ids(c)])
+        self._update_metadata(kept)
 
         for chunk_id in old_ids:
             manifest.chunks.pop(chunk_id, None)
@@ -234,22 +243,34 @@ class Indexer:
         return len(fresh)
 
     def _embed_and_store(self, chunks: list[Chunk]) -> None:
+        """Embed every sentence window of the chunks and upsert them."""
         if not chunks:
             return
+        ids: list[str] = []
+        texts: list[str] = []
+        metadatas: list[dict[str, Any]] = []
         for chunk in chunks:
             chunk.tokens = chunk.tokens or terms(chunk.embed_text)
-        vectors = self._embedder.embed_passages([c.embed_text for c in chunks])
-        self._store.add(
-            [c.chunk_id for c in chunks], vectors, [chroma_metadata(c) for c in chunks]
-        )
+            windows = vector_texts(chunk)
+            ids.extend(vector_ids(chunk))
+            texts.extend(windows)
+            metadatas.extend([chroma_metadata(chunk)] * len(windows))
+        self._store.add(ids, self._embedder.embed_passages(texts), metadatas)
+
+    def _update_metadata(self, chunks: list[Chunk]) -> None:
+        """Rewrite the filter metadata of stored chunks (date, position)."""
+        ids = [v for c in chunks for v in vector_ids(c)]
+        metadatas = [chroma_metadata(c) for c in chunks for _ in vector_ids(c)]
+        self._store.update_metadata(ids, metadatas)
 
     def _drop(self, manifest: Manifest, doc_id: str) -> None:
         record = manifest.documents.pop(doc_id, None)
         if record is None:
             return
-        self._store.delete(record.chunk_ids)
-        for chunk_id in record.chunk_ids:
-            manifest.chunks.pop(chunk_id, None)
+        chunks = [
+            manifest.chunks.pop(i) for i in record.chunk_ids if i in manifest.chunks
+        ]
+        self._store.delete([v for c in chunks for v in vector_ids(c)])
 
     def _drop_deleted(
         self,

@@ -104,6 +104,27 @@ STOPWORDS = frozenset(
         "会",
         "可以",
         "应该",
+        "不能",
+        "不会",
+        "没有",
+        "知道",
+        "时候",
+        "怎么办",
+        "一起",
+        "有人",
+        "去",
+        "做",
+        "来",
+        "说",
+        "看",
+        "跟",
+        "提",
+        "里",
+        "到",
+        "用",
+        "人",
+        "哪",
+        "请",
         "啥",
     )
 )
@@ -132,11 +153,16 @@ def _jieba() -> jieba.Tokenizer:
 
 
 def _bigrams(words: list[str]) -> list[str]:
-    """Character bigrams across consecutive topic words (not stopwords)."""
+    """Character bigrams over runs of single characters jieba left alone.
+
+    Names jieba does not know (a street, a person) come out as single
+    characters; their bigrams make them findable. Bigrams across whole
+    words would mostly add noise.
+    """
     grams: list[str] = []
     run = ""
     for word in [*words, ""]:
-        if word and _CJK_RUN.fullmatch(word) and word not in STOPWORDS:
+        if len(word) == 1 and _CJK_RUN.fullmatch(word) and word not in STOPWORDS:
             run += word
             continue
         grams.extend(run[i : i + 2] for i in range(len(run) - 1))

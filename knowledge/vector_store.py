@@ -154,15 +154,26 @@ class VectorStore:
         distances = (result.get("distances") or [[]])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
 
-    def similarities(self, ids: Sequence[str], vector: np.ndarray) -> dict[str, float]:
-        """Cosine similarity of stored vectors to ``vector``, by id."""
-        if not ids:
+    def best_similarity(
+        self, chunk_ids: Sequence[str], vector: np.ndarray
+    ) -> dict[str, float]:
+        """Best cosine of any stored vector of each chunk to ``vector``."""
+        if not chunk_ids:
             return {}
-        got = self.collection.get(ids=list(ids), include=["embeddings"])
+        got = self.collection.get(
+            where={"chunk_id": {"$in": list(chunk_ids)}},
+            include=["embeddings", "metadatas"],
+        )
         matrix = np.asarray(got["embeddings"], dtype=np.float32)
+        best: dict[str, float] = {}
         if not len(matrix):
-            return {}
-        return dict(zip(got["ids"], (matrix @ vector).tolist(), strict=True))
+            return best
+        for meta, score in zip(
+            got["metadatas"], (matrix @ vector).tolist(), strict=True
+        ):
+            owner = str(meta["chunk_id"])
+            best[owner] = max(score, best.get(owner, -1.0))
+        return best
 
     def count(self) -> int:
         """Number of stored vectors."""

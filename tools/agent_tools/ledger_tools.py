@@ -15,6 +15,8 @@ from tools import needs
 from tools.actors import Actor
 from tools.agent_tools import schemas
 from tools.agent_tools.runner import run
+from tools.errors import PermissionDenied, ToolInputError
+from tools.taxonomy import PROJECTS
 
 
 def _service(name: str) -> Any:
@@ -34,6 +36,18 @@ class LedgerTools:
         self.sessions = sessions
         self.actor = actor
 
+    def _whose(self, volunteer_id: int | None) -> int:
+        """The volunteer whose hours are asked for: staff name one, others self."""
+        if volunteer_id is not None:
+            return volunteer_id
+        if self.actor.volunteer_id is not None:
+            return self.actor.volunteer_id
+        if self.actor.is_staff:
+            raise ToolInputError("请提供要查询的志愿者编号。")
+        raise PermissionDenied(
+            "服务时长仅对志愿者本人和工作人员开放；志愿者请先用绑定码绑定身份。"
+        )
+
     def match_volunteers(self, **kwargs: object) -> str:
         args = schemas.MatchArgs.model_validate(kwargs)
 
@@ -41,8 +55,8 @@ class LedgerTools:
             matching = _service("matching")
             self.actor.require("staff")
             need = needs.get_need(session, self.actor, args.need_code)
-            ranked = matching.rank(session, self.actor, need.id, k=args.k)
-            return _render_ranking(need.code, ranked)
+            result = matching.match_volunteers(session, self.actor, need.id, k=args.k)
+            return str(matching.match_text(result))
 
         return run("match_volunteers", self.sessions, self.actor, work)
 
@@ -80,9 +94,10 @@ class LedgerTools:
         args = schemas.MyHoursArgs.model_validate(kwargs)
 
         def work(session: Session) -> str:
-            ledger = _service("ledger")
-            summary = ledger.balance(session, self.actor, args.volunteer_id)
-            return _render_balance(summary)
+            queries = _service("ledger.queries")
+            volunteer_id = self._whose(args.volunteer_id)
+            summary = queries.hours_summary(session, self.actor, volunteer_id)
+            return _render_summary(summary)
 
         return run("my_hours", self.sessions, self.actor, work)
 
@@ -90,9 +105,10 @@ class LedgerTools:
         args = schemas.HourEntriesArgs.model_validate(kwargs)
 
         def work(session: Session) -> str:
-            ledger = _service("ledger")
-            rows = ledger.entries(
-                session, self.actor, args.volunteer_id, limit=args.limit
+            queries = _service("ledger.queries")
+            volunteer_id = self._whose(args.volunteer_id)
+            rows = queries.last_entries(
+                session, self.actor, volunteer_id, limit=args.limit
             )
             if not rows:
                 return "还没有服务时长记录。"
@@ -120,16 +136,43 @@ def _assignment_label(assignment: Any) -> str:
     return labels.get(assignment.status, assignment.status)
 
 
-def _render_ranking(code: str, ranked: Any) -> str:
-    return f"需求 {code} 的候选志愿者：{ranked}"
+_PROJECT_NAMES = {code: name for code, name, _ in PROJECTS}
 
 
-def _render_balance(summary: Any) -> str:
-    return str(summary)
+def _project(code: str) -> str:
+    return "→".join(_PROJECT_NAMES.get(part, part) for part in code.split("→"))
+
+
+def _per_project(minutes: dict[str, int]) -> str:
+    parts = [f"{_project(code)} {_hours(m)} 小时" for code, m in minutes.items()]
+    return "，".join(parts) or "无"
+
+
+def _render_summary(summary: Any) -> str:
+    return "\n".join(
+        [
+            f"志愿者：{summary.name}（{summary.code}）",
+            f"时间银行余额：{_hours(summary.balance)} 小时"
+            f"（{_per_project(summary.balance_by_project)}）",
+            f"{summary.year}年服务时长：{_hours(summary.earned_in_year)} 小时"
+            f"（{_per_project(summary.earned_in_year_by_project)}）",
+            f"累计服务时长：{_hours(summary.earned_total)} 小时",
+        ]
+    )
+
+
+_KIND_LABELS = {"earn": "服务获得", "exchange": "兑换服务", "move": "项目间转移"}
+_KIND_LABELS["grant"] = "奖励"
 
 
 def _render_entry(row: Any) -> str:
-    return str(row)
+    kind = _KIND_LABELS.get(row.kind, row.kind)
+    sign = "+" if row.minutes >= 0 else "-"
+    memo = f"｜{row.memo}" if row.memo else ""
+    return (
+        f"{row.at:%Y-%m-%d} {kind} {sign}{_hours(abs(row.minutes))} 小时"
+        f"｜{_project(row.project_code)}{memo}"
+    )
 
 
 def _render_certificate(issued: Any) -> str:

@@ -11,6 +11,7 @@ from tools import taxonomy
 
 YEAR_START = datetime(2024, 1, 1, tzinfo=UTC)
 AS_OF = datetime(2024, 12, 31, 23, 0, tzinfo=UTC)
+OPEN_FROM = datetime(2024, 11, 15, tzinfo=UTC)
 
 CATEGORY_WEIGHTS = {
     "助餐": 15,
@@ -157,7 +158,11 @@ def live_through(rng: random.Random, need: DemoNeed, minutes: int) -> None:
         need.events.append((need.status, to, at, role, reason))
         return True
 
-    roll = rng.random()
+    roll, pause = rng.random(), rng.random()
+    # Recent needs are partly still waiting, so staff have work to show.
+    waiting = need.row["created_at"] >= OPEN_FROM
+    if waiting and pause < 0.08:
+        return
     if roll < 0.06:
         step(
             "rejected",
@@ -173,6 +178,8 @@ def live_through(rng: random.Random, need: DemoNeed, minutes: int) -> None:
         step("cancelled", _hours(rng, 1, 20), "resident", "家人已经解决了。")
         return
     if not step("approved", _hours(rng, 2, 30), "staff"):
+        return
+    if waiting and pause < 0.3:
         return
     if cancel_at == "approved":
         step("cancelled", _hours(rng, 4, 48), "resident", "时间不合适，先取消。")

@@ -50,7 +50,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 }
 # Moves that must say why: the resident or the volunteer is told the reason.
 REASON_REQUIRED = {("submitted", "rejected"), ("matched", "approved")}
-ACTIVE_ASSIGNMENT = ("offered", "accepted", "assigned", "in_service", "completed")
+OPEN_ASSIGNMENT = ("offered", "accepted", "assigned", "in_service")
+ACTIVE_ASSIGNMENT = (*OPEN_ASSIGNMENT, "completed")
 
 
 def label(status: str) -> str:
@@ -76,6 +77,19 @@ def _capacities(session: Session, need: Need, actor: Actor) -> set[str]:
         if assigned is not None:
             held.add("assignee")
     return held
+
+
+def _withdraw_assignments(session: Session, need_id: int) -> None:
+    # A cancelled need frees its volunteers: their open tasks are withdrawn.
+    session.execute(
+        update(Assignment)
+        .where(
+            Assignment.need_id == need_id,
+            Assignment.status.in_(OPEN_ASSIGNMENT),
+        )
+        .values(status="withdrawn")
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def _refuse(need: Need, to_status: str) -> InvalidTransition:
@@ -124,6 +138,9 @@ def transition(
         raise _refuse(need, to_status)
     set_committed_value(need, "status", to_status)
     set_committed_value(need, "updated_at", moment)
+
+    if to_status == "cancelled":
+        _withdraw_assignments(session, need.id)
 
     event = NeedEvent(
         need_id=need.id,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tools import needs
 from tools.actors import Actor
-from tools.db import Grid, Need, NeedEvent, session_scope
+from tools.db import Assignment, Grid, Need, NeedEvent, session_scope
 from tools.errors import InvalidTransition, NotFound, PermissionDenied, ToolInputError
 
 BATH = {
@@ -219,3 +219,49 @@ def test_two_concurrent_submissions_of_one_need_create_one_row(
     assert count(district, Need) == 1
     assert sorted(dup for _, dup in results) == [False, True]
     assert len({need_id for need_id, _ in results}) == 1
+
+
+def matched_need(
+    sessions: sessionmaker[Session], owner: Actor, staff: Actor, volunteer_id: int
+) -> Need:
+    need = submit(sessions, owner)
+    with session_scope(sessions) as session:
+        needs.approve(session, staff, need.code)
+        session.add(
+            Assignment(need_id=need.id, volunteer_id=volunteer_id, status="accepted")
+        )
+        live = needs.get_need(session, staff, need.code)
+        needs.transition(session, live, "matched", staff)
+    return need
+
+
+def test_only_the_assigned_volunteer_may_start_the_service(
+    district: sessionmaker[Session], alice: Actor, staff: Actor, volunteer_id: int
+) -> None:
+    need = matched_need(district, alice, staff, volunteer_id)
+    assigned = Actor(role="volunteer", resident_id=99, volunteer_id=volunteer_id)
+    stranger = Actor(role="volunteer", resident_id=98, volunteer_id=volunteer_id + 1)
+
+    with session_scope(district) as session, pytest.raises(NotFound):
+        needs.get_need(session, stranger, need.code)
+    with session_scope(district) as session, pytest.raises(PermissionDenied):
+        live = needs.get_need(session, staff, need.code)
+        needs.transition(session, live, "in_service", stranger)
+    with session_scope(district) as session:
+        live = needs.get_need(session, assigned, need.code)
+        event = needs.transition(session, live, "in_service", assigned)
+    assert (event.actor_role, event.actor_id) == ("volunteer", volunteer_id)
+
+
+def test_cancelling_a_matched_need_withdraws_its_assignments(
+    district: sessionmaker[Session], alice: Actor, staff: Actor, volunteer_id: int
+) -> None:
+    need = matched_need(district, alice, staff, volunteer_id)
+
+    with session_scope(district) as session:
+        needs.cancel(session, alice, need.code, "老人住院了")
+    with session_scope(district) as session:
+        status = session.scalar(
+            select(Assignment.status).where(Assignment.need_id == need.id)
+        )
+    assert status == "withdrawn"

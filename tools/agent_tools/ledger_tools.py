@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tools import needs
+from tools import matching, needs
 from tools.actors import Actor
 from tools.agent_tools import schemas
 from tools.agent_tools.runner import run
@@ -52,7 +52,6 @@ class LedgerTools:
         args = schemas.MatchArgs.model_validate(kwargs)
 
         def work(session: Session) -> str:
-            matching = _service("matching")
             self.actor.require("staff")
             need = needs.get_need(session, self.actor, args.need_code)
             result = matching.match_volunteers(session, self.actor, need.id, k=args.k)

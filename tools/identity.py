@@ -14,7 +14,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 import bcrypt
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 CODE_TTL = timedelta(hours=72)
+CODE_REFUSED = "绑定码无效、已使用或已过期，请联系工作人员重新获取。"
 MIN_PASSWORD = 10
 # A real hash of a random password, checked when the username is unknown so
 # that a failed sign-in takes the same time either way.
@@ -176,13 +177,22 @@ def redeem_binding_code(
         .with_for_update()
     )
     if row is None or row.used_at is not None or _aware(row.expires_at) < moment:
-        raise ToolInputError("绑定码无效、已使用或已过期，请联系工作人员重新获取。")
+        raise ToolInputError(CODE_REFUSED)
     volunteer = session.get(Volunteer, row.volunteer_id)
     assert volunteer is not None
     if volunteer.openid and volunteer.openid != actor.openid:
         raise ToolInputError("该志愿者身份已绑定其他微信，请联系工作人员处理。")
 
-    row.used_at = moment
+    # Compare-and-set, so that of two residents racing with one code only
+    # the first binds (SQLite has no row locks).
+    claimed = session.execute(
+        update(BindingCode)
+        .where(BindingCode.id == row.id, BindingCode.used_at.is_(None))
+        .values(used_at=moment)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(claimed, "rowcount", 1) != 1:
+        raise ToolInputError(CODE_REFUSED)
     volunteer.openid = actor.openid
     session.flush()
     log.info("volunteer bound id=%s", volunteer.id)

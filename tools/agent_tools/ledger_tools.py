@@ -9,12 +9,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tools import matching, needs
+from tools import assignments, ledger, matching, needs
 from tools.actors import Actor
 from tools.agent_tools import schemas
 from tools.agent_tools.runner import run
+from tools.db import Assignment, Volunteer
 from tools.errors import PermissionDenied, ToolInputError
 from tools.taxonomy import PROJECTS
 
@@ -63,15 +65,18 @@ class LedgerTools:
         args = schemas.AssignArgs.model_validate(kwargs)
 
         def work(session: Session) -> str:
-            assignments = _service("assignments")
             self.actor.require("staff")
             need = needs.get_need(session, self.actor, args.need_code)
-            assignment = assignments.assign(
-                session, self.actor, need.id, args.volunteer_id
+            placed = assignments.assign(
+                session, self.actor, need.id, [args.volunteer_id]
             )
+            volunteer = session.get(Volunteer, args.volunteer_id)
+            who = f"{volunteer.name}（{volunteer.code}）" if volunteer else ""
+            team = len(_working(session, need.id))
             return (
-                f"已把需求 {need.code} 指派给志愿者 {args.volunteer_id}，"
-                f"派单编号 {assignment.id}，状态：{_assignment_label(assignment)}。"
+                f"已把需求 {need.code} 指派给志愿者 {who}，"
+                f"派单状态：{_assignment_label(placed[0])}；需求状态："
+                f"{needs.label(need.status)}；该需求现有志愿者 {team} 人。"
             )
 
         return run("assign_volunteer", self.sessions, self.actor, work)
@@ -80,11 +85,12 @@ class LedgerTools:
         args = schemas.AcceptTaskArgs.model_validate(kwargs)
 
         def work(session: Session) -> str:
-            assignments = _service("assignments")
-            assignment = assignments.accept(session, self.actor, args.assignment_id)
+            need = needs.get_need(session, self.actor, args.need_code)
+            assignments.accept(session, self.actor, need.id)
             return (
-                f"已接受派单 {assignment.id}，"
-                f"状态：{_assignment_label(assignment)}。请按约定时间上门服务。"
+                f"已接受需求 {need.code}（{need.category}）的服务邀请，"
+                f"期望时间：{need.preferred_time or '待与居民约定'}。"
+                "请按约定时间上门服务。"
             )
 
         return run("accept_task", self.sessions, self.actor, work)
@@ -93,9 +99,8 @@ class LedgerTools:
         args = schemas.MyHoursArgs.model_validate(kwargs)
 
         def work(session: Session) -> str:
-            queries = _service("ledger.queries")
             volunteer_id = self._whose(args.volunteer_id)
-            summary = queries.hours_summary(session, self.actor, volunteer_id)
+            summary = ledger.hours_summary(session, self.actor, volunteer_id)
             return _render_summary(summary)
 
         return run("my_hours", self.sessions, self.actor, work)
@@ -104,9 +109,8 @@ class LedgerTools:
         args = schemas.HourEntriesArgs.model_validate(kwargs)
 
         def work(session: Session) -> str:
-            queries = _service("ledger.queries")
             volunteer_id = self._whose(args.volunteer_id)
-            rows = queries.last_entries(
+            rows = ledger.last_entries(
                 session, self.actor, volunteer_id, limit=args.limit
             )
             if not rows:
@@ -130,9 +134,28 @@ class LedgerTools:
         return run("certificate", self.sessions, self.actor, work)
 
 
+_ASSIGNMENT_LABELS = {
+    "offered": "待志愿者接受",
+    "accepted": "志愿者已接受",
+    "assigned": "已指派",
+    "in_service": "服务中",
+    "completed": "已完成",
+}
+
+
 def _assignment_label(assignment: Any) -> str:
-    labels = {"offered": "待志愿者接受", "accepted": "志愿者已接受"}
-    return labels.get(assignment.status, assignment.status)
+    return _ASSIGNMENT_LABELS.get(assignment.status, assignment.status)
+
+
+def _working(session: Session, need_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(Assignment.volunteer_id).where(
+                Assignment.need_id == need_id,
+                Assignment.status.in_(("offered", "accepted", "assigned")),
+            )
+        )
+    )
 
 
 _PROJECT_NAMES = {code: name for code, name, _ in PROJECTS}

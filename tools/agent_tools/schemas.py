@@ -62,11 +62,15 @@ class MatchArgs(_Args):
 
 class AssignArgs(_Args):
     need_code: str = NeedCode
-    volunteer_id: int = Field(description="志愿者编号（数字），来自匹配结果")
+    volunteer_id: int = Field(
+        description="志愿者编号（数字），来自匹配结果；需要两人时分两次指派"
+    )
 
 
 class AcceptTaskArgs(_Args):
-    assignment_id: int = Field(description="派单编号（数字），来自派单通知")
+    need_code: str = Field(
+        description="要接受的需求编号，形如 XQ240315D0001，来自服务邀请通知"
+    )
 
 
 class MyHoursArgs(_Args):

@@ -12,7 +12,8 @@ def earn_transfer(record: ServiceRecord, project: Project) -> Transfer:
     """Minutes of ``record`` moving from ``project``'s account to the volunteer.
 
     The record must have been flushed (it needs its id) and belong to
-    ``project``; the entry's time is when the service was confirmed.
+    ``project``. The entry is dated when the service began, so that hours
+    count towards the year in which they were served.
     """
     if record.id is None:
         raise ValueError("flush the service record before building its transfer")
@@ -23,7 +24,7 @@ def earn_transfer(record: ServiceRecord, project: Project) -> Transfer:
         from_account=project_account(project.code),
         to_account=volunteer_account(record.volunteer_id, project.code),
         minutes=record.minutes,
-        at=record.confirmed_at or record.started_at,
+        at=record.started_at,
         project_id=project.id,
         service_record_id=record.id,
         memo=record.content[:200],

@@ -1,16 +1,18 @@
 """Figures about the organisation for reports and funding proposals.
 
 Each figure carries the SQL it came from, so a proposal can cite how a number
-was counted and staff can re-run it.
+was counted and staff can re-run it. Years and months are China time (UTC+8),
+as the ledger counts them; rows are stored in UTC.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Select, distinct, extract, func, select
+from sqlalchemy import Integer, Select, cast, distinct, extract, func, select
 from sqlalchemy.orm import Session
 
 from tools.actors import Actor
@@ -18,6 +20,7 @@ from tools.db import Feedback, Need, Project, ServiceRecord, Volunteer
 from tools.needs.workflow import label
 
 SERVED = ("completed", "rated", "closed")
+CHINA = timezone(timedelta(hours=8), "CST")
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,19 @@ class _Collector:
 
 
 def _in_year(stmt: Select, column: Any, year: int | None) -> Select:
-    return stmt if year is None else stmt.where(extract("year", column) == year)
+    if year is None:
+        return stmt
+    start = datetime(year, 1, 1, tzinfo=CHINA).astimezone(UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=CHINA).astimezone(UTC)
+    return stmt.where(column >= start, column < end)
+
+
+def _local(session: Session, part: str, column: Any) -> Any:
+    """The China-time year or month of a UTC timestamp column, in SQL."""
+    if session.get_bind().dialect.name == "sqlite":
+        pattern = "%Y" if part == "year" else "%m"
+        return cast(func.strftime(pattern, column, "+8 hours"), Integer)
+    return extract(part, func.timezone("Asia/Shanghai", column))
 
 
 def org_statistics(
@@ -146,7 +161,7 @@ def _need_figures(out: _Collector, year: int | None) -> None:
         needs(Need.status, func.count(Need.id)).group_by(Need.status),
         names=label,
     )
-    month = extract("month", Need.created_at)
+    month = _local(out.session, "month", Need.created_at)
     out.grouped(
         "needs_by_month",
         "按月份的需求数",
@@ -166,7 +181,7 @@ def _need_figures(out: _Collector, year: int | None) -> None:
 
 def _hour_figures(out: _Collector, year: int | None) -> None:
     started = ServiceRecord.started_at
-    year_col = extract("year", started)
+    year_col = _local(out.session, "year", started)
     # Rounded in Python: round(double, int) does not exist on PostgreSQL.
     hours = func.sum(ServiceRecord.minutes) / 60.0
     by_project = (

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from tools import taxonomy
 
-YEAR_START = datetime(2024, 1, 1, tzinfo=UTC)
-AS_OF = datetime(2024, 12, 31, 23, 0, tzinfo=UTC)
-OPEN_FROM = datetime(2024, 11, 15, tzinfo=UTC)
+# The organisation lives in China time; rows are stored in UTC.
+CST = timezone(timedelta(hours=8), "CST")
+AS_OF = datetime(2024, 12, 31, 22, 0, tzinfo=CST).astimezone(UTC)
+OPEN_FROM = datetime(2024, 11, 15, tzinfo=CST).astimezone(UTC)
 
 CATEGORY_WEIGHTS = {
     "助餐": 15,
@@ -103,8 +104,8 @@ def _created_at(rng: random.Random) -> datetime:
     month = rng.choices(range(1, 13), [11, 9, 9, 8, 8, 7, 7, 7, 8, 9, 10, 11])[0]
     day = rng.randint(1, 28)
     return datetime(
-        2024, month, day, rng.randint(7, 21), rng.randint(0, 59), tzinfo=UTC
-    )
+        2024, month, day, rng.randint(7, 21), rng.randint(0, 59), tzinfo=CST
+    ).astimezone(UTC)
 
 
 def need_row(
@@ -120,7 +121,7 @@ def need_row(
     urgency = rng.choices(("low", "normal", "urgent"), (10, 78, 12))[0]
     elder = category in ("助浴", "助餐", "陪诊", "理发", "心理陪伴")
     return {
-        "code": f"XQ{created:%y%m%d}D{index:04d}",
+        "code": f"XQ{created.astimezone(CST):%y%m%d}D{index:04d}",
         "resident_id": resident["id"],
         "project_id": project_ids.get(spec.project_code),
         "category": category,

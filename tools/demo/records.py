@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tools import ledger, taxonomy
 from tools.db import Assignment, Feedback, ServiceRecord
-from tools.demo.lifecycle import DemoNeed
+from tools.demo.lifecycle import CST, DemoNeed
 from tools.demo.org import OrgIndex, _ids
 from tools.demo.service import VolunteerPool, satisfaction
 
@@ -131,7 +131,7 @@ def bank_hours(
     # below zero at any point of the chain.
     rich = sorted(a for a, m in balances.items() if m >= 120)
     spend = rng.sample(rich, int(len(rich) * EXCHANGE_SHARE)) if rich else []
-    moment = datetime(2024, 12, 31, 20, 0, tzinfo=UTC)
+    moment = datetime(2024, 12, 31, 20, 0, tzinfo=CST).astimezone(UTC)
     for i, account in enumerate(spend):
         transfers.append(
             ledger.Transfer(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tools import taxonomy
+from tools.demo.lifecycle import CST
 
 # Project, share of activity hours, minutes per session, skills preferred,
 # weekdays (0 = Monday) and start hour.
@@ -113,7 +114,8 @@ def activity_records(
         volunteers = pool.weighted(rng, skills, sessions)
         for vid in volunteers:
             day = _day_on(rng, weekdays)
-            started = day.replace(hour=hour, minute=30 if hour == 16 else 0)
+            local = day.replace(hour=hour, minute=30 if hour == 16 else 0)
+            started = local.astimezone(UTC)
             rows.append(
                 {
                     "assignment_id": None,
@@ -130,7 +132,7 @@ def activity_records(
 
 
 def _day_on(rng: random.Random, weekdays: tuple[int, ...]) -> datetime:
-    day = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(360))
+    day = datetime(2024, 1, 1, tzinfo=CST) + timedelta(days=rng.randrange(360))
     while day.weekday() not in weekdays:
         day += timedelta(days=1)
     return day

@@ -110,7 +110,8 @@ def bank_hours(
     """Earn entries for every record, then some time-bank exchanges."""
     transfers = []
     balances: dict[str, int] = defaultdict(int)
-    for rec in sorted(records, key=lambda r: (r["confirmed_at"], r["id"])):
+    # Dated when the service began, as tools.ledger.earn_transfer dates them.
+    for rec in sorted(records, key=lambda r: (r["started_at"], r["id"])):
         code = org.project_codes[rec["project_id"]]
         account = ledger.volunteer_account(rec["volunteer_id"], code)
         balances[account] += rec["minutes"]
@@ -120,7 +121,7 @@ def bank_hours(
                 from_account=ledger.project_account(code),
                 to_account=account,
                 minutes=rec["minutes"],
-                at=rec["confirmed_at"],
+                at=rec["started_at"],
                 project_id=rec["project_id"],
                 service_record_id=rec["id"],
                 memo=rec["content"][:200],

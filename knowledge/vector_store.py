@@ -26,29 +26,39 @@ _PAGE = 5000
 
 
 class WeiaiEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Adapts an ``Embedder`` to Chroma's embedding-function protocol."""
+    """Adapts an ``Embedder`` to Chroma's embedding-function protocol.
 
-    def __init__(self, embedder: Embedder) -> None:
+    Chroma rebuilds the function from its config to validate a collection;
+    that copy only records the spec and loads the model if it is ever called.
+    """
+
+    def __init__(self, embedder: Embedder | None, spec: str = "") -> None:
         self._embedder = embedder
+        self._spec = embedder.spec if embedder is not None else spec
+
+    def _model(self) -> Embedder:
+        if self._embedder is None:
+            from knowledge.embeddings import make_embedder
+
+            self._embedder = make_embedder(self._spec)
+        return self._embedder
 
     def __call__(self, input: Documents) -> Embeddings:
-        return list(self._embedder.embed_passages(list(input)))
+        return list(self._model().embed_passages(list(input)))
 
     def embed_query(self, input: Documents) -> Embeddings:
-        return [self._embedder.embed_query(text) for text in input]
+        return [self._model().embed_query(text) for text in input]
 
     @staticmethod
     def name() -> str:
         return "weiai"
 
     def get_config(self) -> dict[str, Any]:
-        return {"spec": self._embedder.spec}
+        return {"spec": self._spec}
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> WeiaiEmbeddingFunction:
-        from knowledge.embeddings import make_embedder
-
-        return WeiaiEmbeddingFunction(make_embedder(str(config["spec"])))
+        return WeiaiEmbeddingFunction(None, str(config.get("spec", "")))
 
     def default_space(self) -> str:  # type: ignore[override]
         return "cosine"

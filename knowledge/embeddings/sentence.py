@@ -35,7 +35,12 @@ class SentenceTransformerEmbedder(Embedder):
         self._model = SentenceTransformer(
             str(path), device="cpu", local_files_only=True
         )
-        self._dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        # sentence-transformers 5 renamed the method; support both.
+        model = self._model
+        measure = getattr(model, "get_embedding_dimension", None)
+        if measure is None:
+            measure = model.get_sentence_embedding_dimension
+        self._dim = int(measure() or 0)
         self._prefixes = (passage_prefix, query_prefix)
 
     @property

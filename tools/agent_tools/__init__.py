@@ -9,6 +9,7 @@ model can quote; a refusal comes back as text and writes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from langchain_core.tools import BaseTool, StructuredTool
@@ -21,6 +22,7 @@ from tools.agent_tools.descriptions import DESCRIPTIONS
 from tools.agent_tools.ledger_tools import LedgerTools
 from tools.agent_tools.need_tools import NeedTools
 
+DEFAULT_ISSUER = "微爱志愿服务组织"
 TOOL_ARGS: dict[str, type[BaseModel]] = {
     "submit_need": schemas.SubmitNeedArgs,
     "my_needs": schemas.MyNeedsArgs,
@@ -37,9 +39,22 @@ TOOL_ARGS: dict[str, type[BaseModel]] = {
 }
 
 
-def build_tools(sessions: sessionmaker[Session], actor: Actor) -> list[BaseTool]:
-    """All twelve tools, acting as ``actor``; the services decide what is allowed."""
-    bodies = [NeedTools(sessions, actor), LedgerTools(sessions, actor)]
+def build_tools(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    *,
+    issuer: str = DEFAULT_ISSUER,
+    certificate_dir: Path | None = None,
+) -> list[BaseTool]:
+    """All twelve tools, acting as ``actor``; the services decide what is allowed.
+
+    ``issuer`` is the organisation named on certificates; with
+    ``certificate_dir`` the certificate tool also writes the PDF there.
+    """
+    ledger_tools = LedgerTools(
+        sessions, actor, issuer=issuer, certificate_dir=certificate_dir
+    )
+    bodies = [NeedTools(sessions, actor), ledger_tools]
     tools: list[BaseTool] = []
     for name, args in TOOL_ARGS.items():
         body = next(getattr(b, name) for b in bodies if hasattr(b, name))
@@ -98,4 +113,4 @@ def tool_schemas(tools: list[BaseTool]) -> list[dict[str, Any]]:
     return result
 
 
-__all__ = ["TOOL_ARGS", "build_tools", "tool_schemas"]
+__all__ = ["DEFAULT_ISSUER", "TOOL_ARGS", "build_tools", "tool_schemas"]

@@ -6,13 +6,14 @@ check the acting user; these bodies only translate arguments and results.
 
 from __future__ import annotations
 
-import importlib
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tools import assignments, ledger, matching, needs
+from tools import assignments, certificates, ledger, matching, needs
 from tools.actors import Actor
 from tools.agent_tools import schemas
 from tools.agent_tools.runner import run
@@ -20,11 +21,7 @@ from tools.db import Assignment, Volunteer
 from tools.errors import PermissionDenied, ToolInputError
 from tools.taxonomy import PROJECTS
 
-
-def _service(name: str) -> Any:
-    # Imported on use: the matching, assignment, ledger and certificate
-    # services are separate modules that a deployment may lack.
-    return importlib.import_module(f"tools.{name}")
+CHINA = timezone(timedelta(hours=8), "CST")
 
 
 def _hours(minutes: int | float) -> str:
@@ -34,9 +31,18 @@ def _hours(minutes: int | float) -> str:
 class LedgerTools:
     """Tool bodies bound to one acting user; each returns quotable text."""
 
-    def __init__(self, sessions: sessionmaker[Session], actor: Actor) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        actor: Actor,
+        *,
+        issuer: str,
+        certificate_dir: Path | None = None,
+    ) -> None:
         self.sessions = sessions
         self.actor = actor
+        self.issuer = issuer
+        self.certificate_dir = certificate_dir
 
     def _whose(self, volunteer_id: int | None) -> int:
         """The volunteer whose hours are asked for: staff name one, others self."""
@@ -125,13 +131,44 @@ class LedgerTools:
         args = schemas.CertificateArgs.model_validate(kwargs)
 
         def work(session: Session) -> str:
-            certificates = _service("certificates")
-            issued = certificates.issue(
-                session, self.actor, volunteer_id=args.volunteer_id, year=args.year
+            volunteer_id = self._whose(args.volunteer_id)
+            start, end = _period(args.year)
+            issued = certificates.issue_certificate(
+                session, self.actor, volunteer_id, start, end, issuer=self.issuer
             )
-            return _render_certificate(issued)
+            printed = certificates.certificate_text(session, issued)
+            lines = _certificate_lines(printed)
+            if self.certificate_dir is not None:
+                path = self.certificate_dir / f"{printed.serial}.pdf"
+                certificates.render_pdf(printed, path)
+                lines.append(f"PDF 文件：{path.name}")
+            return "\n".join(lines)
 
         return run("certificate", self.sessions, self.actor, work)
+
+
+def _period(year: int | None) -> tuple[date, date]:
+    """The dates a certificate covers: one year, or the last five years."""
+    today = datetime.now(CHINA).date()
+    if year is None:
+        return date(today.year - 4, 1, 1), today
+    if year > today.year:
+        raise ToolInputError(f"{year}年还没有到，无法出具该年度的证明。")
+    return date(year, 1, 1), min(date(year, 12, 31), today)
+
+
+def _certificate_lines(printed: Any) -> list[str]:
+    return [
+        "已出具志愿服务记录证明：",
+        f"证明编号：{printed.serial}",
+        f"志愿者：{printed.name}（{printed.volunteer_code}），"
+        f"身份证号：{printed.id_number_masked or '未登记'}",
+        f"服务期间：{printed.period}",
+        f"服务时长：{printed.hours} 小时",
+        f"服务内容：{printed.content}",
+        f"记录单位：{printed.issuer}，出具日期：{printed.issued_on}",
+        f"核验方式：凭证明编号核验（weiai ledger certificate verify {printed.serial}）",
+    ]
 
 
 _ASSIGNMENT_LABELS = {

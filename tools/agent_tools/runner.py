@@ -43,9 +43,6 @@ def run(
     except WeiaiError as exc:
         outcome = "error"
         return f"系统暂时无法完成：{exc}"
-    except ModuleNotFoundError:
-        outcome = "unavailable"
-        return "系统暂时无法完成：这项功能在本系统中尚未启用，请联系工作人员。"
     finally:
         elapsed = (time.perf_counter() - started) * 1000
         log.info(

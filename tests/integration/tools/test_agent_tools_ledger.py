@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from langchain_core.tools import BaseTool
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -101,3 +104,37 @@ def test_staff_must_name_the_volunteer_whose_hours_they_read(
 
     assert "志愿者编号" in unnamed
     assert code in named
+
+
+def test_volunteer_gets_a_certificate_of_their_2024_hours_as_pdf(
+    seeded: sessionmaker[Session], tmp_path: Path
+) -> None:
+    volunteer_id, code, hours = busy_volunteer(seeded)
+    me = Actor(role="volunteer", resident_id=1, volunteer_id=volunteer_id)
+    tools = build_tools(
+        seeded, me, issuer="滨江区微爱志愿服务队", certificate_dir=tmp_path
+    )
+    certificate = next(t for t in tools if t.name == "certificate")
+
+    answer = certificate.invoke({"year": 2024})
+
+    serial = re.search(r"证明编号：(\S+)", answer)
+    assert serial, answer
+    assert f"（{code}）" in answer
+    assert f"服务时长：{round(hours, 1):g} 小时" in answer
+    assert "滨江区微爱志愿服务队" in answer
+    pdf = tmp_path / f"{serial.group(1)}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    with session_scope(seeded) as session:
+        id_number = session.scalar(
+            select(Volunteer.id_number).where(Volunteer.id == volunteer_id)
+        )
+    assert id_number and id_number not in answer
+
+
+def test_residents_get_no_certificate(seeded: sessionmaker[Session]) -> None:
+    resident = Actor(role="resident", resident_id=1)
+
+    answer = tool(seeded, resident, "certificate").invoke({"year": 2024})
+
+    assert answer.startswith("无权操作")

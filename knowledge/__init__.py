@@ -22,7 +22,7 @@ Stable interface::
                              #               chunks, kind)]
     kb.remove(doc_id_or_path) -> bool
     kb.rebuild(progress=False) -> IngestReport
-    ensure_default(kb) -> bool   # ingest the shipped base if the store is empty
+    ensure_default(kb) -> IngestReport | None  # shipped base into an empty store
 
 Modes: ``hybrid`` (reciprocal-rank fusion of vector and BM25), ``vector``,
 ``lexical``. Errors are ``tools.errors.KnowledgeBaseError`` (bad input,

@@ -126,11 +126,18 @@ class KnowledgeBase:
         self._lexical = self._indexer.load_lexical(self._manifest)
         self._stamp = stamp
 
+    def _remember_stamp(self) -> None:
+        """Note the manifest we hold in memory, so _reload can skip reading it."""
+        try:
+            self._stamp = self._files.manifest.stat().st_mtime
+        except FileNotFoundError:
+            self._stamp = 0.0
+
     def _repair(self) -> None:
         """Make Chroma and the lexical index match the manifest after a crash."""
         if self._indexer.repair(self._manifest):
             self._lexical = self._indexer.commit(self._manifest)
-            self._stamp = self._files.manifest.stat().st_mtime
+            self._remember_stamp()
 
     # Reading -----------------------------------------------------------
 
@@ -185,7 +192,7 @@ class KnowledgeBase:
             self._reload()
             report = self._indexer.add_paths(self._manifest, list(paths), progress)
             self._lexical = self._indexer.lexical
-            self._stamp = self._files.manifest.stat().st_mtime
+            self._remember_stamp()
         return report
 
     def remove(self, doc_id_or_path: str) -> bool:
@@ -195,7 +202,7 @@ class KnowledgeBase:
             removed = self._indexer.remove(self._manifest, doc_id_or_path)
             if removed:
                 self._lexical = self._indexer.lexical
-                self._stamp = self._files.manifest.stat().st_mtime
+                self._remember_stamp()
         return removed
 
     def rebuild(self, *, progress: bool = False) -> IngestReport:
@@ -213,6 +220,6 @@ class KnowledgeBase:
             report = self._indexer.add_paths(self._manifest, present, progress)
             report.removed.extend(gone)
             self._lexical = self._indexer.lexical
-            self._stamp = self._files.manifest.stat().st_mtime
+            self._remember_stamp()
         logger.info("rebuilt knowledge base %s: %s", self.name, report.summary())
         return report

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from knowledge.base import KnowledgeBase
+from knowledge.ingest import IngestReport
 
 logger = logging.getLogger(__name__)
 
@@ -15,10 +16,13 @@ def default_kb_path() -> Path:
     return Path(__file__).resolve().parent / "default_kb"
 
 
-def ensure_default(kb: KnowledgeBase, *, progress: bool = False) -> bool:
-    """Ingest the shipped documents into an empty base; True if it did."""
+def ensure_default(kb: KnowledgeBase, *, progress: bool = False) -> IngestReport | None:
+    """Ingest the shipped documents into an empty base.
+
+    Returns the report, or None when the base already had documents.
+    """
     if not kb.is_empty():
-        return False
+        return None
     report = kb.add_paths([default_kb_path()], progress=progress)
     logger.info("default knowledge base ingested: %s", report.summary())
-    return True
+    return report

@@ -26,6 +26,9 @@ class IngestReport:
         """True when the base differs from before the call."""
         return bool(self.added or self.updated or self.removed)
 
+    def __str__(self) -> str:
+        return self.summary()
+
     def summary(self) -> str:
         """One line in Chinese for the command line."""
         return (

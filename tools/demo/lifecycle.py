@@ -73,6 +73,7 @@ _TEMPLATES = {
 }
 _WHO = ("我家老人", "我母亲", "我父亲", "我", "家里八十多岁的老人", "邻居独居老人")
 _SLOTS = ("上午", "下午", "晚上")
+_REFERRED = "不属于本组织的服务范围，已转介社区居委会。"
 _DAYS = "一二三四五六日"
 
 
@@ -146,59 +147,67 @@ def _hours(rng: random.Random, low: float, high: float) -> timedelta:
     return timedelta(hours=rng.uniform(low, high))
 
 
-def live_through(rng: random.Random, need: DemoNeed, minutes: int) -> None:
-    """Walk the need through the workflow until the demo year ends."""
-    at: datetime = need.row["created_at"]
-    need.events.append((None, "submitted", at, "resident", None))
+class _Walk:
+    """Appends the events of one need, never past the end of the demo year."""
 
-    def step(to: str, delay: timedelta, role: str, reason: str | None = None) -> bool:
-        nonlocal at
-        if at + delay > AS_OF:
+    def __init__(self, need: DemoNeed) -> None:
+        self.need = need
+        self.at: datetime = need.row["created_at"]
+        need.events.append((None, "submitted", self.at, "resident", None))
+
+    def step(
+        self, to: str, delay: timedelta, role: str, reason: str | None = None
+    ) -> bool:
+        if self.at + delay > AS_OF:
             return False
-        at = at + delay
-        need.events.append((need.status, to, at, role, reason))
+        self.at += delay
+        self.need.events.append((self.need.status, to, self.at, role, reason))
         return True
 
+
+def live_through(rng: random.Random, need: DemoNeed, minutes: int) -> None:
+    """Walk the need through the workflow until the demo year ends."""
+    walk = _Walk(need)
     roll, pause = rng.random(), rng.random()
     # Recent needs are partly still waiting, so staff have work to show.
     waiting = need.row["created_at"] >= OPEN_FROM
     if waiting and pause < 0.08:
         return
     if roll < 0.06:
-        step(
-            "rejected",
-            _hours(rng, 2, 30),
-            "staff",
-            "不属于本组织的服务范围，已转介社区居委会。",
-        )
+        walk.step("rejected", _hours(rng, 2, 30), "staff", _REFERRED)
         return
     cancel_at = (
         rng.choice(("submitted", "approved", "matched")) if roll < 0.15 else None
     )
     if cancel_at == "submitted":
-        step("cancelled", _hours(rng, 1, 20), "resident", "家人已经解决了。")
+        walk.step("cancelled", _hours(rng, 1, 20), "resident", "家人已经解决了。")
         return
-    if not step("approved", _hours(rng, 2, 30), "staff"):
+    if not walk.step("approved", _hours(rng, 2, 30), "staff"):
         return
     if waiting and pause < 0.3:
         return
     if cancel_at == "approved":
-        step("cancelled", _hours(rng, 4, 48), "resident", "时间不合适，先取消。")
+        walk.step("cancelled", _hours(rng, 4, 48), "resident", "时间不合适，先取消。")
         return
-    if not step("matched", _hours(rng, 4, 72), "staff"):
+    if not walk.step("matched", _hours(rng, 4, 72), "staff"):
         return
-    need.matched_at = at
+    need.matched_at = walk.at
     if cancel_at == "matched":
-        step("cancelled", _hours(rng, 4, 48), "resident", "老人住院了，暂时不需要。")
+        walk.step("cancelled", _hours(rng, 4, 48), "resident", "老人住院了，暂不需要。")
         return
-    if not step("in_service", _hours(rng, 24, 120), "volunteer"):
+    _serve(rng, walk, minutes)
+
+
+def _serve(rng: random.Random, walk: _Walk, minutes: int) -> None:
+    """From the start of service to rating and closing."""
+    need = walk.need
+    if not walk.step("in_service", _hours(rng, 24, 120), "volunteer"):
         return
-    need.service_at = at
-    if not step(
-        "completed", timedelta(minutes=minutes), rng.choice(("volunteer", "resident"))
-    ):
+    need.service_at = walk.at
+    who = rng.choice(("volunteer", "resident"))
+    if not walk.step("completed", timedelta(minutes=minutes), who):
         return
-    need.completed_at = at
-    if rng.random() < 0.86 and step("rated", _hours(rng, 1, 72), "resident"):
-        need.rated_at = at
-    step("closed", _hours(rng, 24, 168), "staff")
+    need.completed_at = walk.at
+    if rng.random() < 0.86 and walk.step("rated", _hours(rng, 1, 72), "resident"):
+        need.rated_at = walk.at
+    walk.step("closed", _hours(rng, 24, 168), "staff")

@@ -41,57 +41,45 @@ def _ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
 def seed_org(session: Session, rng: random.Random) -> OrgIndex:
     """Insert the district, its buildings and the flagship projects."""
     index = OrgIndex()
+    community_ids = _seed_places(session)
+    _seed_grids(session, community_ids, index)
+    _seed_buildings(session, rng, index)
+    _seed_projects(session, index)
+    return index
+
+
+def _seed_places(session: Session) -> list[int]:
+    """Streets and communities; returns community ids in district order."""
     street_rows = [
-        {
-            "code": s.code,
-            "name": s.name,
-            "district": district.DISTRICT,
-            "city": district.CITY,
-        }
+        {"code": s.code, "name": s.name, "district": district.DISTRICT,
+         "city": district.CITY}
         for s in district.streets()
-    ]
-    street_ids = dict(
-        zip(
-            [s.code for s in district.streets()],
-            _ids(session, Street, street_rows),
-            strict=True,
-        )
-    )
-
-    specs = district.communities()
+    ]  # fmt: skip
+    codes = [s.code for s in district.streets()]
+    street_ids = dict(zip(codes, _ids(session, Street, street_rows), strict=True))
     community_rows = [
-        {
-            "code": c.code,
-            "name": c.name,
-            "street_id": street_ids[c.street_code],
-            "lat": c.lat,
-            "lng": c.lng,
-        }
-        for c in specs
-    ]
-    community_ids = _ids(session, Community, community_rows)
+        {"code": c.code, "name": c.name, "street_id": street_ids[c.street_code],
+         "lat": c.lat, "lng": c.lng}
+        for c in district.communities()
+    ]  # fmt: skip
+    return _ids(session, Community, community_rows)
 
+
+def _seed_grids(session: Session, community_ids: list[int], index: OrgIndex) -> None:
     grid_rows, owners = [], []
-    for community, community_id in zip(specs, community_ids, strict=True):
+    for community, community_id in zip(
+        district.communities(), community_ids, strict=True
+    ):
         for g in community.grids:
             grid_rows.append(
-                {
-                    "code": g.code,
-                    "name": g.name,
-                    "lat": g.lat,
-                    "lng": g.lng,
-                    "community_id": community_id,
-                }
-            )
+                {"code": g.code, "name": g.name, "lat": g.lat, "lng": g.lng,
+                 "community_id": community_id}
+            )  # fmt: skip
             owners.append((g, community_id, community.street_code))
     for grid_id, (spec, community_id, street) in zip(
         _ids(session, Grid, grid_rows), owners, strict=True
     ):
         index.grids.append(GridRef(grid_id, spec, community_id, street))
-
-    _seed_buildings(session, rng, index)
-    _seed_projects(session, index)
-    return index
 
 
 def _seed_buildings(session: Session, rng: random.Random, index: OrgIndex) -> None:

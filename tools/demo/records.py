@@ -23,7 +23,26 @@ EXCHANGE_SHARE = 0.04
 def _assignment_status(need: DemoNeed) -> str:
     if need.completed_at is not None:
         return "completed"
-    return "withdrawn" if need.status == "cancelled" else "accepted"
+    if need.status == "cancelled":
+        return "withdrawn"
+    return "in_service" if need.status == "in_service" else "assigned"
+
+
+def _team(
+    rng: random.Random,
+    need: DemoNeed,
+    pool: VolunteerPool,
+    community_id: int,
+    contact: int | None,
+) -> list[int]:
+    """The volunteers who took the need, honouring the category's rules."""
+    spec = taxonomy.CATEGORIES[need.row["category"]]
+    chosen = pool.pick(rng, community_id, spec, need.row["beneficiary_gender"])
+    # The household's 包联 Party member often takes the task in person.
+    takes_it = rng.random() < 0.5 and not spec.same_gender_required
+    if contact is not None and contact in pool.gender and takes_it:
+        chosen = [contact, *[v for v in chosen if v != contact]][: len(chosen)]
+    return chosen
 
 
 def serve_needs(
@@ -40,45 +59,44 @@ def serve_needs(
     for need in needs:
         if need.matched_at is None:
             continue
-        spec = taxonomy.CATEGORIES[need.row["category"]]
         community = community_of[need.row["grid_id"]]
-        chosen = pool.pick(rng, community, spec, need.row["beneficiary_gender"])
-        # The household's 包联 Party member often takes the task in person.
         contact = contacts.get(need.row["resident_id"])
-        takes_it = rng.random() < 0.5 and not spec.same_gender_required
-        if contact is not None and contact in pool.gender and takes_it:
-            chosen = [contact, *[v for v in chosen if v != contact]][: len(chosen)]
-        for vid in chosen:
-            rows.append(
-                {
-                    "need_id": need.row["id"],
-                    "volunteer_id": vid,
-                    "status": _assignment_status(need),
-                    "assigned_by": staff_id,
-                    "created_at": need.matched_at,
-                    "completed_at": need.completed_at,
-                }
-            )
+        done = need.completed_at is not None
+        for vid in _team(rng, need, pool, community, contact):
+            rows.append({
+                "need_id": need.row["id"],
+                "volunteer_id": vid,
+                "status": _assignment_status(need),
+                "assigned_by": staff_id,
+                "created_at": need.matched_at,
+                "completed_at": need.completed_at,
+                "minutes": need.row["minutes"] if done else None,
+            })  # fmt: skip
             served.append(need)
+    ids = _ids(session, Assignment, rows)
+    return _records(session, rng, list(zip(rows, ids, served, strict=True)))
 
+
+def _records(
+    session: Session,
+    rng: random.Random,
+    placed: list[tuple[dict[str, Any], int, DemoNeed]],
+) -> list[dict[str, Any]]:
+    """A confirmed service record for every completed assignment."""
     records = []
-    for row, aid, need in zip(
-        rows, _ids(session, Assignment, rows), served, strict=True
-    ):
+    for row, assignment_id, need in placed:
         if need.completed_at is None or need.service_at is None:
             continue
-        records.append(
-            {
-                "assignment_id": aid,
-                "volunteer_id": row["volunteer_id"],
-                "project_id": need.row["project_id"],
-                "content": f"{need.row['category']}服务（需求{need.row['code']}）",
-                "started_at": need.service_at,
-                "minutes": need.row["minutes"],
-                "confirmed_by_role": rng.choice(("resident", "staff")),
-                "confirmed_at": need.completed_at,
-            }
-        )
+        records.append({
+            "assignment_id": assignment_id,
+            "volunteer_id": row["volunteer_id"],
+            "project_id": need.row["project_id"],
+            "content": f"{need.row['category']}服务（需求{need.row['code']}）",
+            "started_at": need.service_at,
+            "minutes": need.row["minutes"],
+            "confirmed_by_role": rng.choice(("resident", "staff")),
+            "confirmed_at": need.completed_at,
+        })  # fmt: skip
     for row, sid in zip(records, _ids(session, ServiceRecord, records), strict=True):
         row["id"] = sid
     return records

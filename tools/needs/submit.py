@@ -138,11 +138,16 @@ def submit_need(
         urgency=urgency_code,
         beneficiary_gender=beneficiary_gender,
         beneficiary_age=beneficiary_age,
-        status="submitted",
         fingerprint=validation.fingerprint(actor.resident_id, spec.name, text),
-        created_at=moment,
-        updated_at=moment,
     )
+    _store(session, actor, need, moment)
+    return SubmitResult(need, False, placement)
+
+
+def _store(session: Session, actor: Actor, need: Need, moment: datetime) -> None:
+    """Insert a new need and its first event."""
+    need.status = "submitted"
+    need.created_at = need.updated_at = moment
     session.add(need)
     session.flush()
     session.add(
@@ -156,8 +161,9 @@ def submit_need(
         )
     )
     session.flush()
-    log.info("need %s submitted category=%s grid=%s", need.id, spec.name, grid_id)
-    return SubmitResult(need, False, placement)
+    log.info(
+        "need %s submitted category=%s grid=%s", need.id, need.category, need.grid_id
+    )
 
 
 def _check_extras(

@@ -103,6 +103,22 @@ def _refuse(need: Need, to_status: str) -> InvalidTransition:
     )
 
 
+def _check_move(
+    session: Session, need: Need, to_status: str, actor: Actor, reason: str | None
+) -> None:
+    """Raise unless ``actor`` may move ``need`` to ``to_status`` now."""
+    if to_status not in STATUS_LABELS:
+        raise ToolInputError(f"未知的需求状态“{to_status}”。")
+    move = (need.status, to_status)
+    roles = TRANSITIONS.get(move)
+    if roles is None:
+        raise _refuse(need, to_status)
+    if not roles & _capacities(session, need, actor):
+        raise PermissionDenied(f"您无权把需求 {need.code} 改为“{label(to_status)}”。")
+    if move in REASON_REQUIRED and not (reason or "").strip():
+        raise ToolInputError(f"把需求改为“{label(to_status)}”需要填写原因。")
+
+
 def transition(
     session: Session,
     need: Need,
@@ -113,17 +129,9 @@ def transition(
     at: datetime | None = None,
 ) -> NeedEvent:
     """Move ``need`` to ``to_status`` for ``actor`` and record the event."""
-    if to_status not in STATUS_LABELS:
-        raise ToolInputError(f"未知的需求状态“{to_status}”。")
+    _check_move(session, need, to_status, actor, reason)
     from_status = need.status
-    roles = TRANSITIONS.get((from_status, to_status))
-    if roles is None:
-        raise _refuse(need, to_status)
-    if not roles & _capacities(session, need, actor):
-        raise PermissionDenied(f"您无权把需求 {need.code} 改为“{label(to_status)}”。")
     reason = (reason or "").strip() or None
-    if (from_status, to_status) in REASON_REQUIRED and not reason:
-        raise ToolInputError(f"把需求改为“{label(to_status)}”需要填写原因。")
 
     # Compare-and-set: of two concurrent moves from one status, one wins.
     moment = at or datetime.now(UTC)

@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 
 import typer
 
-from assistant.cli import chat, core, demo, eval_routing  # noqa: F401  (registers commands)
+from assistant.cli import chat, core, demo, eval_matching, eval_routing, ledger  # noqa: F401  (registers commands)
 from assistant.cli.app import app
 from assistant.logging_setup import configure_logging
 from tools.errors import WeiaiError

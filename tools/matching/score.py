@@ -20,7 +20,7 @@ from tools.matching.query import MatchQuery
 # Points per factor. The household's own contact (包联) outweighs the rest so
 # that, when qualified, they come first.
 SKILL = 30.0
-CERTIFICATION = 15.0
+CERTIFICATION = 5.0
 SAME_GRID, SAME_COMMUNITY, SAME_STREET = 20.0, 12.0, 6.0
 NEAR = 10.0  # times exp(-km / NEAR_KM) where coordinates are known
 NEAR_KM = 2.0
@@ -118,12 +118,20 @@ def _query_factors(
     """The need-dependent factors for rows ``idx``; factors that are zero for
     every row are left out."""
     f: dict[str, np.ndarray] = {}
-    if q.skills:
-        skills = np.uint64(pool.mask_of(q.skills, pool.skill_bits))
-        f["skill"] = ((pool.skills[idx] & skills) != 0) * SKILL
+    # A listed skill or certification qualifies equally; a certification
+    # adds a small bonus, so that a certified volunteer far away does not
+    # outrank a qualified neighbour.
+    certified = None
     if q.certifications:
         certs = np.uint64(pool.mask_of(q.certifications, pool.cert_bits))
-        f["certification"] = ((pool.certs[idx] & certs) != 0) * CERTIFICATION
+        certified = (pool.certs[idx] & certs) != 0
+        f["certification"] = certified * CERTIFICATION
+    if q.skills or q.certifications:
+        skills = np.uint64(pool.mask_of(q.skills, pool.skill_bits))
+        qualified = (pool.skills[idx] & skills) != 0
+        if certified is not None:
+            qualified |= certified
+        f["skill"] = qualified * SKILL
     f["distance"], _ = _distance(pool, q, idx, n)
     if q.slot is not None:
         free = (pool.availability[idx] & slot_bit(*q.slot)) != 0

@@ -53,7 +53,7 @@ def test_each_factor_contribution_adds_up_to_the_score(
 
     (only,) = result.candidates
     assert only.factors["skill"] == 30
-    assert only.factors["certification"] == 15
+    assert only.factors["certification"] == 5
     assert only.factors["availability"] == 15
     assert only.score == pytest.approx(sum(only.factors.values()), abs=0.2)
     assert "技能 +30" in match_text(result)

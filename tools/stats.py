@@ -57,9 +57,9 @@ class OrgStatistics:
 
 def _render(value: Any) -> str:
     if isinstance(value, dict):
-        return "，".join(f"{k} {_render(v)}" for k, v in value.items()) or "无"
+        return "；".join(f"{k} {_render(v)}" for k, v in value.items()) or "无"
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return f"{value:g}"
     return str(value)
 
 
@@ -132,14 +132,16 @@ def org_statistics(
 
 
 def _volunteer_figures(out: _Collector) -> None:
-    active = Volunteer.status == "active"
-    total = out.scalar(
-        "volunteers", "在册志愿者人数", select(func.count(Volunteer.id)).where(active)
+    total = out.scalar("volunteers", "注册志愿者人数", select(func.count(Volunteer.id)))
+    out.scalar(
+        "active_volunteers",
+        "在岗志愿者人数",
+        select(func.count(Volunteer.id)).where(Volunteer.status == "active"),
     )
     party = out.scalar(
         "party_members",
         "党员志愿者人数",
-        select(func.count(Volunteer.id)).where(active, Volunteer.party_member),
+        select(func.count(Volunteer.id)).where(Volunteer.party_member),
     )
     share = round(100 * party / total, 1) if total else 0.0
     out.add("party_share", "党员志愿者占比（%）", share, "party_members / volunteers")

@@ -23,7 +23,8 @@ STAFF = Actor(role="staff", staff_id=1)
 def test_figures_match_direct_counts(seeded: sessionmaker[Session]) -> None:
     with session_scope(seeded) as session:
         stats = org_statistics(session, STAFF)
-        volunteers = session.scalar(
+        volunteers = session.scalar(select(func.count(Volunteer.id)))
+        active = session.scalar(
             select(func.count(Volunteer.id)).where(Volunteer.status == "active")
         )
         needs = session.scalar(select(func.count(Need.id)))
@@ -31,6 +32,7 @@ def test_figures_match_direct_counts(seeded: sessionmaker[Session]) -> None:
         average = session.scalar(select(func.avg(Feedback.satisfaction)))
 
     assert stats.get("volunteers") == volunteers
+    assert stats.get("active_volunteers") == active
     assert stats.get("needs") == needs
     assert sum(stats.get("needs_by_category").values()) == needs
     assert sum(stats.get("needs_by_status").values()) == needs

@@ -1,6 +1,6 @@
 """Time verifying a hash-chained ledger of 1,000,000 entries.
 
-Usage: .venv/bin/python bench/ledger.py [--entries N] [--url DATABASE_URL]
+Usage: .venv/bin/python bench/ledger.py [--entries N] [--url URL [--reuse]]
 
 Builds the chain in a temporary SQLite file (or a database at --url, whose
 ledger_entries table is emptied first), then prints the wall-clock and CPU
@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, insert, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from tools.db import LedgerEntry, make_engine, upgrade
 from tools.ledger import (
@@ -88,15 +88,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--url", default=None)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the chain already at --url"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         engine = make_engine(url)
         upgrade(engine)
-        seconds = build(engine, args.entries)
         print(f"backend: {engine.dialect.name}; entries: {args.entries:,}")
-        print(f"build (hash + insert): {seconds:.2f} s")
+        if not args.reuse:
+            seconds = build(engine, args.entries)
+            print(f"build (hash + insert): {seconds:.2f} s")
         if engine.dialect.name == "sqlite":
             # A live database is checkpointed; read the main file, not the WAL.
             with engine.connect() as conn:
@@ -109,6 +113,10 @@ def main() -> None:
             print(f"verify run {run}: {wall:.2f} s wall, {cpu:.2f} s CPU  {outcome}")
 
         middle = args.entries // 2
+        with engine.connect() as conn:
+            original = conn.execute(
+                select(LedgerEntry.minutes).where(LedgerEntry.seq == middle)
+            ).scalar_one()
         with engine.begin() as conn:
             conn.execute(
                 update(LedgerEntry).where(LedgerEntry.seq == middle).values(minutes=999)
@@ -116,6 +124,12 @@ def main() -> None:
         wall, cpu, outcome = timed_verify(engine)
         print(f"verify, entry {middle} altered: {wall:.2f} s wall, {cpu:.2f} s CPU")
         print(f"  {outcome}")
+        with engine.begin() as conn:
+            conn.execute(
+                update(LedgerEntry)
+                .where(LedgerEntry.seq == middle)
+                .values(minutes=original)
+            )
         engine.dispose()
 
 

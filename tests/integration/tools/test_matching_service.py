@@ -12,6 +12,7 @@ from small_org import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from tools import assignments
 from tools.db import Assignment, Resident, session_scope
 from tools.errors import PermissionDenied, ToolInputError
 from tools.matching import match_text, match_volunteers
@@ -160,3 +161,20 @@ def test_a_need_not_yet_approved_cannot_be_matched(
         need = add_need(session, org, "助餐", status="submitted")
         with pytest.raises(ToolInputError, match="暂不能匹配"):
             match_volunteers(session, org.staff, need.id)
+
+
+def test_an_assignment_is_reflected_in_the_next_ranking_after_commit(
+    sessions: sessionmaker[Session], org: SmallOrg
+) -> None:
+    with session_scope(sessions) as session:
+        first = add_volunteer(session, org, "FIRST", skills=["助餐"])
+        add_volunteer(session, org, "SECOND", grid="G2", skills=["助餐"])
+        others = [add_need(session, org, "助餐", code=f"OTHER{i}").id for i in range(3)]
+        need = add_need(session, org, "助餐")
+    assert ranked(sessions, org, need.id) == ["FIRST", "SECOND"]
+
+    for other in others:
+        with session_scope(sessions) as session:
+            assignments.assign(session, org.staff, other, [first.id])
+
+    assert ranked(sessions, org, need.id) == ["SECOND", "FIRST"]

@@ -81,9 +81,10 @@ def _invalid_arguments(args: type[BaseModel]) -> Callable[[ValidationError], str
         problems = []
         for item in error.errors():
             name = str(item["loc"][0]) if item["loc"] else ""
-            what = fields[name].description if name in fields else name
+            plain = str(item["msg"]).removeprefix("Value error, ")
+            what = fields[name].description if name in fields else plain
             allowed = _choices(args, name)
-            problems.append(f"{what or name}{allowed}")
+            problems.append(f"{what}{allowed}")
         return "参数不正确，请向用户确认后重试：" + "；".join(problems)
 
     return explain

@@ -18,7 +18,7 @@ from tools.actors import Actor
 from tools.agent_tools import schemas
 from tools.agent_tools.runner import run
 from tools.db import Assignment, Volunteer
-from tools.errors import PermissionDenied, ToolInputError
+from tools.errors import NotFound, PermissionDenied, ToolInputError
 from tools.taxonomy import PROJECTS
 
 CHINA = timezone(timedelta(hours=8), "CST")
@@ -56,6 +56,17 @@ class LedgerTools:
             "服务时长仅对志愿者本人和工作人员开放；志愿者请先用绑定码绑定身份。"
         )
 
+    def _offered_need(
+        self, session: Session, code: str | None, assignment_id: int | None
+    ) -> Any:
+        """The need behind a need code or one of the volunteer's own assignments."""
+        if code is not None:
+            return needs.get_need(session, self.actor, code)
+        row = session.get(Assignment, assignment_id)
+        if row is None or row.volunteer_id != self.actor.volunteer_id:
+            raise NotFound(f"找不到派单 {assignment_id}，请核对派单号。")
+        return needs.get_need(session, self.actor, row.need_id)
+
     def match_volunteers(self, **kwargs: object) -> str:
         args = schemas.MatchArgs.model_validate(kwargs)
 
@@ -91,7 +102,7 @@ class LedgerTools:
         args = schemas.AcceptTaskArgs.model_validate(kwargs)
 
         def work(session: Session) -> str:
-            need = needs.get_need(session, self.actor, args.need_code)
+            need = self._offered_need(session, args.need_code, args.assignment_id)
             assignments.accept(session, self.actor, need.id)
             return (
                 f"已接受需求 {need.code}（{need.category}）的服务邀请，"

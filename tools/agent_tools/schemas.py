@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tools.taxonomy import CategoryName, UrgencyName
 
@@ -68,9 +68,19 @@ class AssignArgs(_Args):
 
 
 class AcceptTaskArgs(_Args):
-    need_code: str = Field(
-        description="要接受的需求编号，形如 XQ240315D0001，来自服务邀请通知"
+    need_code: str | None = Field(
+        default=None,
+        description="要接受的需求编号，形如 XQ240315D0001，来自服务邀请通知",
     )
+    assignment_id: int | None = Field(
+        default=None, description="派单号（数字），邀请通知里有；与需求编号二选一"
+    )
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> AcceptTaskArgs:
+        if self.need_code is None and self.assignment_id is None:
+            raise ValueError("需要需求编号或派单号")
+        return self
 
 
 class MyHoursArgs(_Args):

@@ -85,3 +85,22 @@ def test_a_volunteer_without_an_offer_cannot_accept(
     answer = tool(district, volunteer, "accept_task").invoke({"need_code": need.code})
 
     assert answer.startswith("未找到")
+
+
+def test_volunteer_accepts_by_assignment_number_but_not_anothers(
+    district: sessionmaker[Session], alice: Actor, staff: Actor, volunteer_id: int
+) -> None:
+    need = approved(district, alice, staff)
+    with session_scope(district) as session:
+        (offered,) = assignments.offer(session, staff, need.id, [volunteer_id])
+        number = offered.id
+    me = Actor(role="volunteer", resident_id=99, volunteer_id=volunteer_id)
+    other = Actor(role="volunteer", resident_id=98, volunteer_id=volunteer_id + 1)
+
+    refused = tool(district, other, "accept_task").invoke({"assignment_id": number})
+    accepted = tool(district, me, "accept_task").invoke({"assignment_id": number})
+    empty = tool(district, me, "accept_task").invoke({})
+
+    assert refused.startswith("未找到")
+    assert accepted.startswith(f"已接受需求 {need.code}")
+    assert empty.startswith("参数不正确")

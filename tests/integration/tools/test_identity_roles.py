@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -102,3 +103,39 @@ def test_resident_sets_grid_from_a_community_or_grid_code(
         identity.set_resident_location(session, alice, 31.1, 118.35)
         resident = session.get(Resident, alice.resident_id)
         assert resident is not None and resident.lat == 31.1
+
+
+def test_two_residents_racing_with_one_code_bind_only_one(
+    district: sessionmaker[Session],
+    alice: Actor,
+    bob: Actor,
+    staff: Actor,
+    volunteer_id: int,
+) -> None:
+    with session_scope(district) as session:
+        code = identity.issue_binding_code(session, staff, volunteer_id)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def worker(actor: Actor) -> None:
+        barrier.wait(timeout=10)
+        try:
+            with session_scope(district) as session:
+                identity.redeem_binding_code(session, actor, code)
+            outcomes.append("bound")
+        except ToolInputError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=worker, args=(a,)) for a in (alice, bob)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["bound", "refused"]
+    with session_scope(district) as session:
+        roles = {
+            identity.resolve_actor(session, o).role
+            for o in ("openid-alice", "openid-bob")
+        }
+    assert roles == {"volunteer", "resident"}

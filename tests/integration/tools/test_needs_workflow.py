@@ -265,3 +265,30 @@ def test_cancelling_a_matched_need_withdraws_its_assignments(
             select(Assignment.status).where(Assignment.need_id == need.id)
         )
     assert status == "withdrawn"
+
+
+def test_two_staff_approving_at_once_make_one_move(
+    district: sessionmaker[Session], alice: Actor, staff: Actor
+) -> None:
+    need = submit(district, alice)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def worker() -> None:
+        with session_scope(district) as session:
+            live = needs.get_need(session, staff, need.code)
+            barrier.wait(timeout=10)
+            try:
+                needs.transition(session, live, "approved", staff)
+                outcomes.append("moved")
+            except InvalidTransition:
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["moved", "refused"]
+    assert count(district, NeedEvent) == 2

@@ -39,22 +39,57 @@ def schema_of(tool: BaseTool) -> dict[str, Any]:
     raise TypeError(f"tool {tool.name} has a pydantic v1 schema")
 
 
+def _compact(schema: Any) -> Any:
+    """The schema without titles, descriptions and defaults."""
+    if isinstance(schema, dict):
+        return {
+            k: _compact(v)
+            for k, v in schema.items()
+            if k not in ("title", "description", "default")
+        }
+    if isinstance(schema, list):
+        return [_compact(item) for item in schema]
+    return schema
+
+
 def model_tool(tool: BaseTool) -> dict[str, Any]:
-    """The OpenAI tool definition the model sees: code-filled fields removed."""
+    """The OpenAI tool definition the model sees: code-filled fields removed.
+
+    llama-cpp-python's function-calling template writes parameters as JSON
+    with every Chinese character escaped (``\\u670d``), which costs tokens
+    and reads badly; so the schema sent is compact and the field guide goes
+    into the prompt as plain text (``field_guide``).
+    """
     params = copy.deepcopy(schema_of(tool))
     for name in CODE_FILLED.get(tool.name, ()):
         params.get("properties", {}).pop(name, None)
         if name in params.get("required", []):
             params["required"].remove(name)
-    params.pop("title", None)
     return {
         "type": "function",
         "function": {
             "name": tool.name,
             "description": tool.description,
-            "parameters": params,
+            "parameters": _compact(params),
         },
     }
+
+
+def field_guide(tool: BaseTool) -> str:
+    """One line per argument the model fills: name, meaning, allowed values."""
+    schema = schema_of(tool)
+    skip = CODE_FILLED.get(tool.name, ())
+    required = set(schema.get("required", []))
+    lines = []
+    for name, spec in schema.get("properties", {}).items():
+        if name in skip:
+            continue
+        text = str(spec.get("description") or name)
+        choices = _choices(spec, keep_other=True)
+        if choices:
+            text += f"（可选：{'、'.join(choices)}）"
+        lines.append(f"- {name}{'（必填）' if name in required else ''}：{text}")
+    return "\n".join(lines)
 
 
 def needs_model(tool: BaseTool, args: dict[str, Any]) -> bool:
@@ -148,10 +183,10 @@ def prefill(
     return found
 
 
-def _choices(spec: dict[str, Any]) -> list[str]:
+def _choices(spec: dict[str, Any], keep_other: bool = False) -> list[str]:
     """The allowed values of a closed-set field (enum, or optional enum)."""
     values = list(spec.get("enum", []))
     for option in spec.get("anyOf", []):
         values += option.get("enum", [])
     # "其他" is a catch-all a message never names on purpose.
-    return [v for v in values if isinstance(v, str) and v != "其他"]
+    return [v for v in values if isinstance(v, str) and (keep_other or v != "其他")]

@@ -25,11 +25,19 @@ FILL_HISTORY_CHARS = 300
 
 
 def fill_prompt(
-    role: str, tool_name: str, history: Sequence[BaseMessage], message: str
+    tool: BaseTool, history: Sequence[BaseMessage], message: str
 ) -> list[BaseMessage]:
-    """System prompt of the role, a short history, the user's message."""
-    system = prompts.system_prompt(role)
-    system += "\n\n" + prompts.render("fill_arguments.md", tool=tool_name)
+    """The tool's field guide, a short history, the user's message.
+
+    The system text depends only on the tool, so consecutive calls of one
+    tool share a prompt prefix that the local server keeps cached.
+    """
+    system = prompts.render(
+        "fill_arguments.md",
+        tool=tool.name,
+        description=tool.description,
+        fields=arguments.field_guide(tool),
+    )
     recent = trim_history(list(history), FILL_HISTORY_CHARS)
     return [SystemMessage(system), *recent, HumanMessage(message)]
 
@@ -51,7 +59,7 @@ async def propose_arguments(
     args.update(arguments.prefill(schema, message))
 
     if arguments.needs_model(tool, args):
-        prompt = fill_prompt(role, tool.name, history, message)
+        prompt = fill_prompt(tool, history, message)
         filled = await fill_tool(model, gate, arguments.model_tool(tool), prompt)
         # What code read from the message wins over what the model wrote.
         code_read = arguments.prefill(schema, message)

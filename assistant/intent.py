@@ -26,7 +26,7 @@ _NOISE = re.compile(r"[\s，。！？、；：,.!?;:~～…「」『』“”\"'
 # code, a phone (masked or not) and any other number become one symbol each.
 _SYMBOLS = (
     (re.compile(r"XQ\d{6}[0-9A-Z]{5}", re.I), "Ⓝ"),
-    (re.compile(r"1[3-9]\d[\d*\s-]{8,10}\d"), "Ⓟ"),
+    (re.compile(r"1[3-9]\d[\d*\s-]{7,10}\d"), "Ⓟ"),
     (re.compile(r"\d+"), "Ⓓ"),
 )
 # A message with one of these is a question: unmatched, it goes to knowledge.

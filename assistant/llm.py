@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
+import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
@@ -30,17 +32,13 @@ async def _guarded(gate: ModelGate, what: str) -> AsyncIterator[None]:
     async with gate.slot():
         try:
             yield
-        except ModelUnavailable:
-            raise
-        except Exception as exc:
-            # openai's connection and timeout errors, and a dead local server.
-            if type(exc).__module__.startswith(("openai", "httpx")):
-                gate.mark_unready()
-                log.warning("model call failed (%s): %s", what, type(exc).__name__)
-                raise ModelUnavailable(
-                    f"模型服务没有响应（{type(exc).__name__}）。"
-                ) from exc
-            raise
+        except (openai.APIError, httpx.HTTPError) as exc:
+            # Connection refused, timeouts, 5xx: the server may have died.
+            gate.mark_unready()
+            log.warning("model call failed (%s): %s", what, type(exc).__name__)
+            raise ModelUnavailable(
+                f"模型服务没有响应（{type(exc).__name__}）。"
+            ) from exc
     log.info("model %s took %.2f s", what, time.perf_counter() - started)
 
 

@@ -36,19 +36,31 @@ class ChatBackend:
     close: Callable[[], None] = field(default=lambda: None)
 
 
+# The local server keeps working on a request the client gave up on, so a
+# retry only queues a second copy behind it: no retries, a generous timeout.
+LOCAL_TIMEOUT = 300.0
+
+
 def _openai_model(
-    settings: Settings, *, base_url: str | None, model: str, api_key: str
+    settings: Settings,
+    *,
+    base_url: str | None,
+    model: str,
+    api_key: str,
+    local: bool = False,
 ) -> BaseChatModel:
     from langchain_openai import ChatOpenAI
 
+    timeout = (
+        max(settings.llm_timeout, LOCAL_TIMEOUT) if local else settings.llm_timeout
+    )
     return ChatOpenAI(
         model=model,
         base_url=base_url,
         api_key=SecretStr(api_key),
-        timeout=settings.llm_timeout,
-        max_retries=settings.llm_max_retries,
+        timeout=timeout,
+        max_retries=0 if local else settings.llm_max_retries,
         temperature=0.2,
-        streaming=False,
     )
 
 
@@ -83,7 +95,7 @@ def _local_backend(settings: Settings) -> ChatBackend:
     )
     # llama_cpp.server names the model after the path it was given.
     chat = _openai_model(
-        settings, base_url=server.base_url, model=str(path), api_key="local"
+        settings, base_url=server.base_url, model=str(path), api_key="local", local=True
     )
     return ChatBackend(
         name=f"local:{path.name}",

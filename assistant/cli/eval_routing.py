@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from langchain_core.tools import BaseTool
+from pydantic import BaseModel
 
 from assistant.cli.app import eval_app, runtime
 from assistant.eval.routing import evaluate, load_cases, schema_tools, summarise
@@ -18,16 +20,24 @@ from assistant.models import make_chat_backend
 DEV_SET = Path(__file__).resolve().parent.parent / "eval" / "routing_dev.jsonl"
 
 
-def _schemas() -> dict[str, Any]:
+def _tools() -> dict[str, BaseTool]:
     from assistant.workflows.plan import ServicePlanArgs
     from assistant.workflows.proposal import ProposalArgs
+    from assistant.workflows.tools import PLAN_DOC, PROPOSAL_DOC
     from tools.agent_tools import TOOL_ARGS
+    from tools.agent_tools.descriptions import DESCRIPTIONS
 
-    return {
+    schemas: dict[str, type[BaseModel]] = {
         **TOOL_ARGS,
         "draft_service_plan": ServicePlanArgs,
         "draft_proposal": ProposalArgs,
     }
+    descriptions = {
+        **DESCRIPTIONS,
+        "draft_service_plan": PLAN_DOC,
+        "draft_proposal": PROPOSAL_DOC,
+    }
+    return schema_tools(schemas, descriptions)
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -72,7 +82,7 @@ def routing(
             evaluate(
                 cases,
                 default_classifier(),
-                schema_tools(_schemas()),
+                _tools(),
                 backend.model,
                 gate,
                 progress,

@@ -27,7 +27,7 @@ from assistant.filling import propose_arguments
 from assistant.gate import ModelGate
 from assistant.intent import CHAT, KNOWLEDGE, IntentClassifier
 from assistant.pii import mask_message, restore
-from tools.errors import ToolInputError
+from tools.errors import ModelUnavailable, ToolInputError
 
 ROLES = ("resident", "volunteer", "staff")
 
@@ -88,7 +88,8 @@ def route(classifier: IntentClassifier, case: Case) -> str | None:
     """The tool the graph would call for the message, as in ``Nodes.route``."""
     if safeguarding.detect(case.message):
         return None
-    name = classifier.classify(case.message).name
+    # The graph classifies the message as the model sees it: masked.
+    name = classifier.classify(mask_message(case.message).text).name
     if name == KNOWLEDGE:
         return KNOWLEDGE
     if name == CHAT or name not in roles.ROLE_TOOLS[case.role]:
@@ -102,8 +103,10 @@ def _same(expected: Any, got: Any) -> bool:
     return bool(expected == got)
 
 
-def schema_tools(schemas: dict[str, type[BaseModel]]) -> dict[str, BaseTool]:
-    """Tools with the real names and schemas that are never run."""
+def schema_tools(
+    schemas: dict[str, type[BaseModel]], descriptions: dict[str, str]
+) -> dict[str, BaseTool]:
+    """Tools with the real names, descriptions and schemas that are never run."""
 
     def never(**_: object) -> str:
         raise AssertionError("evaluation tools are not run")
@@ -112,7 +115,7 @@ def schema_tools(schemas: dict[str, type[BaseModel]]) -> dict[str, BaseTool]:
         name: StructuredTool.from_function(
             func=never,
             name=name,
-            description=(model.__doc__ or name),
+            description=descriptions.get(name, name),
             args_schema=model,
         )
         for name, model in schemas.items()
@@ -136,9 +139,13 @@ async def evaluate(
         args_ok = routed == case.tool
         if args_ok and case.tool in tools and case.args:
             masked = mask_message(case.message)
-            proposed = await propose_arguments(
-                model, gate, tools[case.tool], role=case.role, message=masked.text
-            )
+            try:
+                proposed = await propose_arguments(
+                    model, gate, tools[case.tool], role=case.role, message=masked.text
+                )
+            except ModelUnavailable as exc:
+                # One failed call counts against the case, not the whole run.
+                proposed = {"error": str(exc)}
             args = restore(proposed, masked.originals)
             args_ok = all(_same(v, args.get(k)) for k, v in case.args.items())
         outcomes.append(

@@ -182,17 +182,18 @@ async def test_a_slow_model_gives_a_timeout_reply_and_a_consistent_history(
     def slow(messages: object, kwargs: object) -> object:
         import time
 
-        time.sleep(0.5)
+        time.sleep(2.0)
         return "太晚了"
 
     model.replies.extend([slow, "您好！"])
 
-    late = await assistant.respond(RESIDENT, "你好", deadline=0.1)
-    await asyncio.sleep(0.6)
-    await assistant.respond(RESIDENT, "谢谢")
+    late = await assistant.respond(RESIDENT, "你好", deadline=1.0)
+    await asyncio.sleep(1.2)
+    after = await assistant.respond(RESIDENT, "谢谢")
 
     assert late.timed_out
     assert "稍后" in late.text
+    assert after.text == "您好！"
     history = model.calls[1].messages
     assert [type(m).__name__ for m in history[1:]] == [
         "HumanMessage",

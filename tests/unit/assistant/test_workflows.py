@@ -24,7 +24,10 @@ STAFF = Actor(role="staff", openid="staff-1", staff_id=1)
 
 
 def _deps(
-    model: ScriptedChatModel, sessions: sessionmaker[Session], kb: FakeKnowledge, tmp: Path
+    model: ScriptedChatModel,
+    sessions: sessionmaker[Session],
+    kb: FakeKnowledge,
+    tmp: Path,
 ) -> WorkflowDeps:
     return WorkflowDeps(
         model=model,
@@ -42,7 +45,9 @@ def bath_kb(kb: FakeKnowledge) -> FakeKnowledge:
             chunk_id="bath",
             text="助浴服务必须两名志愿者同行，至少一人与老人同性别。水温应保持在40度左右。",
             score=1.0,
-            citation=Citation("hb", "微爱志愿服务手册", "助浴服务规范", "2026-11-01", "hb.md"),
+            citation=Citation(
+                "hb", "微爱志愿服务手册", "助浴服务规范", "2026-11-01", "hb.md"
+            ),
             similarity=0.9,
         )
     )
@@ -54,12 +59,24 @@ async def test_service_plan_has_every_part_and_handbook_rules_with_sources(
     model: ScriptedChatModel, runtime: Runtime, bath_kb: FakeKnowledge, tmp_path: Path
 ) -> None:
     model.replies.append("让独居老人在安全、有尊严的环境中完成洗浴。")
-    args = ServicePlanArgs(project="助老助浴", topic="幸福小区独居老人助浴", when="周六上午")
+    args = ServicePlanArgs(
+        project="助老助浴", topic="幸福小区独居老人助浴", when="周六上午"
+    )
 
-    plan = await draft_service_plan(_deps(model, runtime.sessions, bath_kb, tmp_path), args)
+    plan = await draft_service_plan(
+        _deps(model, runtime.sessions, bath_kb, tmp_path), args
+    )
     text = plan.render()
 
-    for part in ("服务目标", "服务对象", "服务流程", "志愿者安排", "物资准备", "安全规定", "效果评估"):
+    for part in (
+        "服务目标",
+        "服务对象",
+        "服务流程",
+        "志愿者安排",
+        "物资准备",
+        "安全规定",
+        "效果评估",
+    ):
         assert part in text
     assert "让独居老人在安全" in text
     assert "09:00" in text and "10:00" in text
@@ -73,7 +90,9 @@ async def test_model_prose_with_invented_figures_falls_back_to_the_template(
     model.replies.append("本次服务将惠及300位老人。")
     args = ServicePlanArgs(project="助老助浴", topic="助浴")
 
-    plan = await draft_service_plan(_deps(model, runtime.sessions, bath_kb, tmp_path), args)
+    plan = await draft_service_plan(
+        _deps(model, runtime.sessions, bath_kb, tmp_path), args
+    )
 
     assert "300" not in plan.goal
     assert "助浴" in plan.goal
@@ -107,6 +126,8 @@ async def test_a_resident_cannot_draft_a_proposal(
 
     with pytest.raises(PermissionDenied):
         await draft_proposal(
-            _deps(model, runtime.sessions, kb, tmp_path), resident, ProposalArgs(project="助老助浴")
+            _deps(model, runtime.sessions, kb, tmp_path),
+            resident,
+            ProposalArgs(project="助老助浴"),
         )
     assert model.calls == []

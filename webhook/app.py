@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -24,6 +26,7 @@ from webhook.agent import AssistantLike
 from webhook.services import Services, Tunables
 
 log = logging.getLogger(__name__)
+DB_THREADS = 32
 
 
 def _default_assistant(runtime: Runtime) -> AssistantLike:
@@ -53,6 +56,15 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _check_schema(runtime)
+        # Database calls run in the default executor. SQLite takes one
+        # writer at a time and makes the others sleep, so one thread there;
+        # PostgreSQL gets a pool larger than the default (CPUs + 4).
+        sqlite = runtime.engine.dialect.name == "sqlite"
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(
+                max_workers=1 if sqlite else DB_THREADS, thread_name_prefix="weiai-db"
+            )
+        )
         agent = assistant if assistant is not None else _default_assistant(runtime)
         services = Services(settings, runtime, agent, tunables or Tunables())
         app.state.services = services

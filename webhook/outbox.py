@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -168,6 +169,9 @@ class OutboxWorker:
         self.policy = policy or OutboxPolicy()
         self.poll = poll
         self._wake = asyncio.Event()
+        # Calls to WeChat get their own threads so that a slow API never
+        # holds up the database work in the default executor.
+        self._http = ThreadPoolExecutor(max_workers=4, thread_name_prefix="weiai-api")
 
     def wake(self) -> None:
         """Look for due rows now instead of at the next poll."""
@@ -203,7 +207,8 @@ class OutboxWorker:
             )
             return
         try:
-            await asyncio.to_thread(self.sender, row.openid, row.text)
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._http, self.sender, row.openid, row.text)
         except WeChatClientException as exc:
             await self._failed(row, exc.errcode, f"errcode {exc.errcode}")
             return

@@ -26,6 +26,9 @@ from webhook.splitting import WECHAT_TEXT_LIMIT, split_text, utf8_len
 WECHAT_TIMEOUT = 5.0
 LAPSE_MARGIN = 0.1
 LAST_DELIVERY = 3
+# Time kept between the end of waiting and the reply deadline, for the
+# database work of deciding.
+DECISION_ROOM = 0.3
 # Room kept in each passive reply for a one-line note after the answer.
 NOTE_ROOM = max(utf8_len(texts.MORE_TO_COME), utf8_len(texts.NEW_QUESTION_QUEUED)) + 1
 PART_LIMIT = WECHAT_TEXT_LIMIT - NOTE_ROOM
@@ -57,6 +60,13 @@ class Strategy:
 
     async def decide(self, row: InboundMessage, arrived: float) -> Decision:
         raise NotImplementedError
+
+    def fallback(self, row: InboundMessage) -> Decision:
+        """What to answer when the deadline passed before a decision."""
+        return SUCCESS
+
+    def _wait_until(self, arrived: float) -> float:
+        return arrived + self.deadline - min(DECISION_ROOM, self.deadline / 3)
 
     async def _reply(self, row: InboundMessage, text: str) -> Decision:
         await asyncio.to_thread(inbox.remember_reply, self.sessions, row.id, text)
@@ -95,7 +105,7 @@ class ServiceStrategy(Strategy):
         if row.route == "outbox":
             return SUCCESS
 
-        row = await self.runner.wait_answered(row.id, arrived + self.deadline)
+        row = await self.runner.wait_answered(row.id, self._wait_until(arrived))
         if row.answer is not None and await self._route(row, "passive"):
             parts = split_text(row.answer)
             await self.send_later(row, parts[1:], 1)
@@ -143,7 +153,7 @@ class SubscriptionStrategy(Strategy):
     async def decide(self, row: InboundMessage, arrived: float) -> Decision:
         if row.reply_text is not None:
             return Decision(text=row.reply_text)
-        until = arrived + self.deadline
+        until = self._wait_until(arrived)
         if row.kind == "ask":
             row = await self.runner.wait_answered(row.id, until)
             own_ready = row.status == "delivered"
@@ -170,6 +180,13 @@ class SubscriptionStrategy(Strategy):
             return await self._reply(row, word)
         lapse = self.wechat_timeout * (1 + LAPSE_MARGIN)
         return Decision(lapse_until=arrived + lapse)
+
+    def fallback(self, row: InboundMessage) -> Decision:
+        # The answer stays pending; a lapse lets WeChat deliver again, and
+        # at the last delivery the user is told to collect it.
+        if row.deliveries >= LAST_DELIVERY:
+            return Decision(text=texts.STILL_WORKING)
+        return Decision(lapse_until=time.monotonic() + self.wechat_timeout)
 
     async def _take(self, openid: str) -> tuple[list[str], bool]:
         return await asyncio.to_thread(

@@ -1,7 +1,7 @@
 """The whole path: a fake WeChat posting to the app on a real uvicorn.
 
 WeChat waits 5 s per delivery and delivers up to three times. Most cases run
-on a scaled clock (WeChat's timeout 0.5 s, reply deadline 0.45 s) so that a
+on a scaled clock (WeChat's timeout 1 s, reply deadline 0.8 s) so that a
 "30 s" answer crosses all three deliveries in a few seconds; one case keeps
 the true timings.
 """
@@ -28,9 +28,9 @@ from webhook import texts
 from webhook.app import create_app
 from webhook.services import Tunables
 
-SCALE = 0.1
+SCALE = 0.15
 FAST = Tunables(
-    lease=2.0, lease_tick=0.2, outbox_poll=0.1, orphan_after=1.0, wechat_timeout=0.5
+    lease=2.0, lease_tick=0.2, outbox_poll=0.1, orphan_after=1.0, wechat_timeout=1.0
 )
 
 
@@ -38,7 +38,7 @@ def _app(
     make_settings: Any, assistant: ScriptedAssistant, api: str, **overrides: Any
 ) -> Any:
     values = {
-        "wechat_reply_deadline": 0.4,
+        "wechat_reply_deadline": 0.8,
         "wechat_app_secret": "app-secret-for-tests",
         "wechat_api_base_url": api,
     }
@@ -53,8 +53,8 @@ def _runs(database_url: str) -> list[InboundMessage]:
 
 
 def test_retried_deliveries_start_one_run(make_settings, crypto, database_url):
-    assistant = ScriptedAssistant(delay=0.7)
-    with FakeWeChat(TOKEN, crypto=crypto, timeout=0.5) as wechat:
+    assistant = ScriptedAssistant(delay=1.3)
+    with FakeWeChat(TOKEN, crypto=crypto, timeout=1.0) as wechat:
         app = _app(make_settings, assistant, wechat.api_base)
         with ServedApp(app) as served:
             attempts = wechat.deliver(served.url, text_xml("助浴怎么预约？"))
@@ -69,7 +69,7 @@ def test_slow_answer_on_service_account_arrives_as_customer_service_message(
     make_settings, crypto
 ):
     assistant = ScriptedAssistant(delay=30 * SCALE)
-    with FakeWeChat(TOKEN, crypto=crypto, timeout=0.5) as wechat:
+    with FakeWeChat(TOKEN, crypto=crypto, timeout=1.0) as wechat:
         app = _app(
             make_settings, assistant, wechat.api_base, wechat_account_type="service"
         )
@@ -81,7 +81,7 @@ def test_slow_answer_on_service_account_arrives_as_customer_service_message(
 
     assert [a.status for a in attempts] == [200]
     assert attempts[0].body == "success"
-    assert attempts[0].elapsed < 0.5
+    assert attempts[0].elapsed < 1.0
     assert sent == [
         {
             "touser": "oSvc",
@@ -97,7 +97,7 @@ def test_slow_answer_on_subscription_account_is_collected_with_continue(
     make_settings, crypto
 ):
     assistant = ScriptedAssistant(delay=30 * SCALE)
-    with FakeWeChat(TOKEN, crypto=crypto, timeout=0.5) as wechat:
+    with FakeWeChat(TOKEN, crypto=crypto, timeout=1.0) as wechat:
         app = _app(make_settings, assistant, wechat.api_base)
         with ServedApp(app) as served:
             first = wechat.deliver(served.url, text_xml("四点半课堂几点开始？"))
@@ -114,7 +114,7 @@ def test_second_question_while_an_answer_is_pending_is_answered_in_order(
     make_settings, crypto
 ):
     assistant = ScriptedAssistant(delays={"第一个问题": 30 * SCALE, "第二个问题": 0.0})
-    with FakeWeChat(TOKEN, crypto=crypto, timeout=0.5) as wechat:
+    with FakeWeChat(TOKEN, crypto=crypto, timeout=1.0) as wechat:
         app = _app(make_settings, assistant, wechat.api_base)
         with ServedApp(app) as served:
             first = wechat.deliver(served.url, text_xml("第一个问题"))
@@ -165,7 +165,7 @@ def test_forged_signature_is_refused_and_starts_nothing(make_settings, crypto):
         "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF0",
         "wx0000000000000001",
     )
-    with FakeWeChat("not-our-token", crypto=forged, timeout=0.5) as wechat:
+    with FakeWeChat("not-our-token", crypto=forged, timeout=1.0) as wechat:
         app = _app(make_settings, assistant, wechat.api_base)
         with ServedApp(app) as served:
             attempts = wechat.deliver(served.url, text_xml("伪造的消息"))
@@ -177,8 +177,8 @@ def test_forged_signature_is_refused_and_starts_nothing(make_settings, crypto):
 def test_expired_access_token_is_refreshed_once_and_the_message_sent(
     make_settings, crypto
 ):
-    assistant = ScriptedAssistant(delay=1.0)
-    with FakeWeChat(TOKEN, crypto=crypto, timeout=0.5) as wechat:
+    assistant = ScriptedAssistant(delay=1.5)
+    with FakeWeChat(TOKEN, crypto=crypto, timeout=1.0) as wechat:
         app = _app(
             make_settings, assistant, wechat.api_base, wechat_account_type="service"
         )
@@ -196,15 +196,15 @@ def test_expired_access_token_is_refreshed_once_and_the_message_sent(
 def test_over_quota_answer_is_held_until_the_users_next_message(
     make_settings, crypto, database_url
 ):
-    assistant = ScriptedAssistant(delays={"慢问题": 1.0, "在吗": 0.0})
-    with FakeWeChat(TOKEN, crypto=crypto, timeout=0.5) as wechat:
+    assistant = ScriptedAssistant(delays={"慢问题": 1.5, "在吗": 0.0})
+    with FakeWeChat(TOKEN, crypto=crypto, timeout=1.0) as wechat:
         wechat.send_errors = [45047]
         app = _app(
             make_settings, assistant, wechat.api_base, wechat_account_type="service"
         )
         with ServedApp(app) as served:
             wechat.deliver(served.url, text_xml("慢问题", openid="oQuota"))
-            time.sleep(1.6)
+            time.sleep(2.0)
             assert wechat.sent == []
             reply = wechat.deliver(served.url, text_xml("在吗", openid="oQuota"))
             sent = wechat.wait_sent(1, timeout=5)
@@ -214,8 +214,8 @@ def test_over_quota_answer_is_held_until_the_users_next_message(
 
 
 def test_two_workers_on_one_database_run_a_retried_message_once(make_settings, crypto):
-    assistant = ScriptedAssistant(delay=0.7)
-    with FakeWeChat(TOKEN, crypto=crypto, timeout=0.5) as wechat:
+    assistant = ScriptedAssistant(delay=1.3)
+    with FakeWeChat(TOKEN, crypto=crypto, timeout=1.0) as wechat:
         first = _app(make_settings, assistant, wechat.api_base)
         second = _app(make_settings, assistant, wechat.api_base)
         with ServedApp(first) as one, ServedApp(second) as two:
@@ -230,8 +230,8 @@ def test_two_workers_on_one_database_run_a_retried_message_once(make_settings, c
 
 @pytest.mark.redis
 def test_redis_keys_hold_across_workers(make_settings, crypto, redis_url):
-    assistant = ScriptedAssistant(delay=0.7)
-    with FakeWeChat(TOKEN, crypto=crypto, timeout=0.5) as wechat:
+    assistant = ScriptedAssistant(delay=1.3)
+    with FakeWeChat(TOKEN, crypto=crypto, timeout=1.0) as wechat:
         apps = [
             _app(make_settings, assistant, wechat.api_base, redis_url=redis_url)
             for _ in range(2)
@@ -264,7 +264,7 @@ def test_kill_9_mid_answer_still_delivers_after_restart(
     make_settings, crypto, database_url, tmp_path
 ):
     port = free_port()
-    with FakeWeChat(TOKEN, crypto=crypto, timeout=0.5) as wechat:
+    with FakeWeChat(TOKEN, crypto=crypto, timeout=1.0) as wechat:
         env = {
             **os.environ,
             "WEIAI_DATABASE_URL": database_url,
@@ -276,7 +276,7 @@ def test_kill_9_mid_answer_still_delivers_after_restart(
             "WEIAI_WECHAT_APP_SECRET": "app-secret-for-tests",
             "WEIAI_WECHAT_API_BASE_URL": wechat.api_base,
             "WEIAI_WECHAT_ACCOUNT_TYPE": "service",
-            "WEIAI_WECHAT_REPLY_DEADLINE": "0.4",
+            "WEIAI_WECHAT_REPLY_DEADLINE": "0.8",
             "WEIAI_LOG_LEVEL": "WARNING",
             "SERVE_PORT": str(port),
             "SERVE_DELAY": "30",

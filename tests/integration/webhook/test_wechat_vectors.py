@@ -346,12 +346,15 @@ def test_message_and_event_fixtures_get_their_reply(
             assert response.text == "success"
 
 
-@vectors("parse_message")
+LOCATION_VECTORS = [
+    v for v in VECTORS if v["name"] in ("msg_location", "event_location")
+]
+
+
+@pytest.mark.parametrize("vector", LOCATION_VECTORS, ids=lambda v: v["name"])
 def test_location_fixtures_store_the_residents_coordinates(
     client_for, database_url, vector
 ):
-    if vector["name"] not in ("msg_location", "event_location"):
-        pytest.skip("not a location fixture")
     client = client_for()
     _post_plain(client, vector["inputs"]["xml"])
 

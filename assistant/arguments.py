@@ -8,7 +8,6 @@ the tool needs it, the user is asked for it.
 
 from __future__ import annotations
 
-import copy
 import re
 from datetime import date
 from typing import Any
@@ -16,13 +15,14 @@ from typing import Any
 from langchain_core.tools import BaseTool
 from pydantic import BaseModel
 
+from assistant import extract
+
 NEED_CODE = re.compile(r"XQ\d{6}[0-9A-Z]{5}", re.IGNORECASE)
 # Argument names whose values must be found in the conversation.
 _GROUNDED = re.compile(r"(^|_)(id|code|ref|phone|serial|address|volunteer)$")
 _SPACES = re.compile(r"[\s\-－—]+")
 # Filled by code rather than generated: long text the model would only copy.
 CODE_FILLED: dict[str, tuple[str, ...]] = {"submit_need": ("description",)}
-_YEAR = re.compile(r"(20\d{2})\s*年")
 _LIMIT = re.compile(r"(?:最近|近)\s*(\d{1,2})\s*(?:条|次|笔)")
 _ALL = re.compile(r"全部|所有|包括已(结束|取消|完成)|历史")
 # Binding codes: 8 characters without 0/O/1/I/L, written after 绑定 or 码.
@@ -52,54 +52,52 @@ def _compact(schema: Any) -> Any:
     return schema
 
 
-def model_tool(tool: BaseTool) -> dict[str, Any]:
-    """The OpenAI tool definition the model sees: code-filled fields removed.
+def model_fields(tool: BaseTool, args: dict[str, Any]) -> list[str]:
+    """The required arguments still missing: all the model is asked for."""
+    skip = CODE_FILLED.get(tool.name, ())
+    return [name for name in missing(args, schema_of(tool)) if name not in skip]
+
+
+def model_tool(tool: BaseTool, fields: list[str]) -> dict[str, Any]:
+    """The OpenAI tool definition the model sees, limited to ``fields``.
 
     llama-cpp-python's function-calling template writes parameters as JSON
-    with every Chinese character escaped (``\\u670d``), which costs tokens
-    and reads badly; so the schema sent is compact and the field guide goes
-    into the prompt as plain text (``field_guide``).
+    with every Chinese character escaped, and its grammar makes each
+    generated token slow on a CPU; so the schema sent is compact, holds only
+    the fields the model must fill, and the field guide goes into the prompt
+    as plain text (``field_guide``).
     """
-    params = copy.deepcopy(schema_of(tool))
-    for name in CODE_FILLED.get(tool.name, ()):
-        params.get("properties", {}).pop(name, None)
-        if name in params.get("required", []):
-            params["required"].remove(name)
+    schema = schema_of(tool)
+    properties = schema.get("properties", {})
+    params = {
+        "type": "object",
+        "properties": {name: _compact(properties[name]) for name in fields},
+        "required": list(fields),
+    }
+    if "$defs" in schema:
+        params["$defs"] = _compact(schema["$defs"])
     return {
         "type": "function",
         "function": {
             "name": tool.name,
             "description": tool.description,
-            "parameters": _compact(params),
+            "parameters": params,
         },
     }
 
 
-def field_guide(tool: BaseTool) -> str:
-    """One line per argument the model fills: name, meaning, allowed values."""
-    schema = schema_of(tool)
-    skip = CODE_FILLED.get(tool.name, ())
-    required = set(schema.get("required", []))
+def field_guide(tool: BaseTool, fields: list[str]) -> str:
+    """One line per field the model fills: name, meaning, allowed values."""
+    properties = schema_of(tool).get("properties", {})
     lines = []
-    for name, spec in schema.get("properties", {}).items():
-        if name in skip:
-            continue
+    for name in fields:
+        spec = properties[name]
         text = str(spec.get("description") or name)
         choices = _choices(spec, keep_other=True)
         if choices:
             text += f"（可选：{'、'.join(choices)}）"
-        lines.append(f"- {name}{'（必填）' if name in required else ''}：{text}")
+        lines.append(f"- {name}：{text}")
     return "\n".join(lines)
-
-
-def needs_model(tool: BaseTool, args: dict[str, Any]) -> bool:
-    """True when a required argument is still missing and the model may fill it.
-
-    Optional arguments are left to code (``prefill``): asking a small model
-    for them costs seconds and mostly returns invented values.
-    """
-    params = model_tool(tool)["function"]["parameters"]
-    return bool(missing(args, params))
 
 
 def _normal(text: str) -> str:
@@ -148,16 +146,6 @@ def summary(args: dict[str, Any], schema: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _year(text: str, today: date) -> int | None:
-    if match := _YEAR.search(text):
-        return int(match.group(1))
-    if "今年" in text or "本年" in text:
-        return today.year
-    if "去年" in text:
-        return today.year - 1
-    return None
-
-
 def prefill(
     schema: dict[str, Any], text: str, today: date | None = None
 ) -> dict[str, Any]:
@@ -168,7 +156,20 @@ def prefill(
     for name in properties:
         if codes and "need" in name and ("code" in name or "ref" in name):
             found[name] = codes[0].upper()
-    if "year" in properties and (year := _year(text, today or date.today())):
+    readers = {
+        "contact_phone": extract.phone,
+        "phone": extract.phone,
+        "address": extract.address,
+        "preferred_time": extract.when,
+        "beneficiary_gender": extract.gender,
+        "assignment_id": extract.assignment_id,
+        "volunteer_id": extract.volunteer_id,
+        "k": extract.count,
+    }
+    for name, read in readers.items():
+        if name in properties and (value := read(text)):
+            found[name] = value
+    if "year" in properties and (year := extract.year(text, today or date.today())):
         found["year"] = year
     if "limit" in properties and (match := _LIMIT.search(text)):
         found["limit"] = min(int(match.group(1)), 50)

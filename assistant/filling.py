@@ -25,18 +25,14 @@ FILL_HISTORY_CHARS = 300
 
 
 def fill_prompt(
-    tool: BaseTool, history: Sequence[BaseMessage], message: str
+    tool: BaseTool, fields: list[str], history: Sequence[BaseMessage], message: str
 ) -> list[BaseMessage]:
-    """The tool's field guide, a short history, the user's message.
-
-    The system text depends only on the tool, so consecutive calls of one
-    tool share a prompt prefix that the local server keeps cached.
-    """
+    """A guide to the fields to fill, a short history, the user's message."""
     system = prompts.render(
         "fill_arguments.md",
         tool=tool.name,
         description=tool.description,
-        fields=arguments.field_guide(tool),
+        fields=arguments.field_guide(tool, fields),
     )
     recent = trim_history(list(history), FILL_HISTORY_CHARS)
     return [SystemMessage(system), *recent, HumanMessage(message)]
@@ -58,13 +54,14 @@ async def propose_arguments(
     args: dict[str, Any] = dict(earlier or {})
     args.update(arguments.prefill(schema, message))
 
-    if arguments.needs_model(tool, args):
-        prompt = fill_prompt(tool, history, message)
-        filled = await fill_tool(model, gate, arguments.model_tool(tool), prompt)
-        # What code read from the message wins over what the model wrote.
-        code_read = arguments.prefill(schema, message)
-        args.update({k: v for k, v in filled.items() if v not in (None, "", [])})
-        args.update(code_read)
+    fields = arguments.model_fields(tool, args)
+    if fields:
+        prompt = fill_prompt(tool, fields, history, message)
+        tool_def = arguments.model_tool(tool, fields)
+        filled = await fill_tool(model, gate, tool_def, prompt)
+        args.update(
+            {k: v for k, v in filled.items() if k in fields and v not in (None, "", [])}
+        )
 
     for name in arguments.CODE_FILLED.get(tool.name, ()):
         args.setdefault(name, message)

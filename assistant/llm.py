@@ -24,6 +24,10 @@ from tools.errors import ModelUnavailable
 log = logging.getLogger(__name__)
 
 TokenSink = Callable[[str], Any] | None
+# Caps on generated tokens: the local server keeps generating for a client
+# that gave up, so an unbounded answer would hold it for minutes.
+MAX_TEXT_TOKENS = 400
+MAX_FILL_TOKENS = 200
 
 
 @asynccontextmanager
@@ -51,7 +55,7 @@ async def generate(
     """Stream the model's answer, passing each piece to ``on_token``."""
     parts: list[str] = []
     async with _guarded(gate, "text"):
-        async for chunk in model.astream(messages):
+        async for chunk in model.astream(messages, max_tokens=MAX_TEXT_TOKENS):
             piece = chunk.text if isinstance(chunk.text, str) else str(chunk.content)
             if not piece:
                 continue
@@ -73,7 +77,7 @@ async def fill_tool(
     name = tool_def["function"]["name"]
     bound = model.bind_tools([tool_def], tool_choice=name)
     async with _guarded(gate, f"fill {name}"):
-        reply = await bound.ainvoke(messages)
+        reply = await bound.ainvoke(messages, max_tokens=MAX_FILL_TOKENS)
     calls = [c for c in getattr(reply, "tool_calls", []) if c["name"] == name]
     if not calls:
         log.info("model returned no call to %s", name)

@@ -11,12 +11,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 
 from assistant.settings import Settings
 from tools.errors import ConfigError
+
+if TYPE_CHECKING:
+    from assistant.local_llm.server import LocalServer
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,8 @@ class ChatBackend:
     # Requests allowed to wait beyond those; more are refused as "busy".
     max_waiting: int = 16
     close: Callable[[], None] = field(default=lambda: None)
+    # The managed local server, when this back-end has one.
+    server: LocalServer | None = None
 
 
 # The local server keeps working on a request the client gave up on, so a
@@ -103,6 +109,7 @@ def _local_backend(settings: Settings) -> ChatBackend:
         prepare=server.ensure_running,
         concurrency=1,
         close=server.stop,
+        server=server,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import fcntl
 import logging
+import socket
 import subprocess
 import sys
 import time
@@ -98,14 +99,24 @@ class LocalServer:
         except ValueError:
             return False
 
+    def port_in_use(self) -> bool:
+        """True when something accepts connections on the port."""
+        try:
+            with socket.create_connection((self.config.host, self.config.port), 1.0):
+                return True
+        except OSError:
+            return False
+
     def ensure_running(self) -> None:
-        """Reuse a healthy server on the port, or start one and wait for it."""
+        """Reuse a server on the port, or start one and wait for it."""
         if self.healthy():
             return
         with self._start_lock():
-            # Another worker may have started it while we waited for the lock.
-            if self.healthy():
+            # Another worker may have started it while we waited for the lock,
+            # or it is still loading the model: wait for it, never start twice.
+            if self.port_in_use():
                 log.info("reusing the model server on port %s", self.config.port)
+                self._wait_until_healthy()
                 return
             self._spawn()
             self._wait_until_healthy()
@@ -146,7 +157,7 @@ class LocalServer:
                     f"本地模型服务启动失败（退出码 {code}），"
                     f"详见日志 {self.config.log_path or '（未记录）'}。"
                 )
-            if self.healthy(timeout=1.0):
+            if self.healthy(timeout=5.0):
                 log.info("model server ready in %.1f s", time.monotonic() - started)
                 return
             time.sleep(0.5)

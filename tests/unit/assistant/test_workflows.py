@@ -18,7 +18,9 @@ from assistant.workflows.proposal import ProposalArgs, draft_proposal
 from assistant.workflows.prose import WorkflowDeps
 from knowledge import Citation, Hit
 from tools.actors import Actor
+from tools.db import session_scope
 from tools.errors import PermissionDenied
+from tools.stats import org_statistics
 
 STAFF = Actor(role="staff", openid="staff-1", staff_id=1)
 
@@ -109,8 +111,10 @@ async def test_proposal_figures_are_footnoted_with_their_queries_and_exported(
     md, docx = export(proposal, tmp_path / "out")
 
     assert "社区老龄化程度高" in markdown
-    assert "在册志愿者人数：0[^1]" in markdown
-    assert "[^1]: 在册志愿者人数，查询：SELECT count(volunteers.id)" in markdown
+    with session_scope(runtime.sessions) as session:
+        first = org_statistics(session, STAFF).figures[0]
+    assert f"- {first.label}：{first.value}[^1]" in markdown
+    assert f"[^1]: {first.label}，查询：{first.query}" in markdown
     assert all(f"[^{i}]:" in markdown for i in range(1, len(proposal.notes) + 1))
     assert f"| 合计 | | | | {proposal.total} | |" in markdown
     assert md.read_text(encoding="utf-8") == markdown

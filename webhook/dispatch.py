@@ -11,9 +11,12 @@ import logging
 import time
 from typing import Any
 
-from tools.db.messaging import InboundMessage
+from sqlalchemy import Connection
+
 from webhook import inbox, intake, outbox, texts
 from webhook.guards import DatabaseKeys, KeyStore, MemoryRateLimit
+from webhook.inbox import Inbound
+from webhook.journal import Journal
 from webhook.runner import Runner, openid_tag
 from webhook.strategy import Decision, Strategy
 
@@ -25,6 +28,7 @@ class Dispatcher:
 
     def __init__(
         self,
+        journal: Journal,
         sessions: inbox.Sessions,
         *,
         keys: KeyStore,
@@ -35,6 +39,7 @@ class Dispatcher:
         owner: str,
         lease: float,
     ) -> None:
+        self.journal = journal
         self.sessions = sessions
         self.keys = keys
         self.limiter = limiter
@@ -48,14 +53,22 @@ class Dispatcher:
         """Store, de-duplicate and answer one delivery of ``message``."""
         plan = intake.classify(message)
         kind = await self._refine(plan, message.source)
+        # The rate limit is counted before storing, so that the verdict is
+        # stored with the message in its one transaction; a repeat delivery
+        # gives its count back below.
+        counted = kind in ("ask", "fetch")
+        allowed = await self._allow(message.source) if counted else True
         new = inbox.NewMessage(
             dedup_key=plan.dedup_key,
             openid=message.source,
             account=str(message.target or ""),
             kind=kind,
             text=plan.text,
+            reply=None if allowed else texts.RATE_LIMITED,
         )
-        row, first = await self._record(new)
+        row, first = await self._record(new, quota=counted and allowed)
+        if counted and not first:
+            await self._refund(message.source)
         log.info(
             "wechat %s msg=%s user=%s kind=%s delivery=%s",
             message.type,
@@ -81,12 +94,25 @@ class Dispatcher:
     async def _refine(self, plan: intake.Intake, openid: str) -> str:
         # 「继续」 collects a pending answer instead of asking a new question.
         if plan.kind == "ask" and plan.text in texts.CONTINUE_WORDS:
-            busy = await asyncio.to_thread(inbox.has_unfinished, self.sessions, openid)
+            busy = await self.journal.run(lambda c: inbox.has_unfinished(c, openid))
             if busy:
                 return "fetch"
         return plan.kind
 
-    async def _record(self, new: inbox.NewMessage) -> tuple[InboundMessage, bool]:
+    async def _allow(self, openid: str) -> bool:
+        if isinstance(self.limiter, MemoryRateLimit):
+            return self.limiter.allow(openid)
+        return bool(await asyncio.to_thread(self.limiter.allow, openid))
+
+    async def _refund(self, openid: str) -> None:
+        if isinstance(self.limiter, MemoryRateLimit):
+            self.limiter.refund(openid)
+        else:
+            await asyncio.to_thread(self.limiter.refund, openid)
+
+    async def _record(
+        self, new: inbox.NewMessage, *, quota: bool
+    ) -> tuple[Inbound, bool]:
         claimed = (
             True
             if isinstance(self.keys, DatabaseKeys)
@@ -95,56 +121,55 @@ class Dispatcher:
         if not claimed:
             found = await self._find_shared(new.dedup_key)
             if found is not None:
-                row = await asyncio.to_thread(
-                    inbox.count_delivery, self.sessions, found.id
+                found_id = found.id
+                row = await self.journal.run(
+                    lambda c: inbox.count_delivery(c, found_id)
                 )
                 return row, False
-        return await asyncio.to_thread(
-            inbox.record, self.sessions, new, self.owner, self.lease
-        )
+        owner, lease = self.owner, self.lease
+        note_quota = quota and self.service_account
 
-    async def _find_shared(self, key: str) -> InboundMessage | None:
+        def store(conn: Connection) -> tuple[Inbound, bool]:
+            # One transaction: the message (its unique key is the retry
+            # guard) and, on a service account, the user's fresh quota.
+            row, first = inbox.record(conn, new, owner, lease)
+            if first and note_quota:
+                outbox.note_user_message(conn, new.openid)
+            return row, first
+
+        return await self.journal.run(store)
+
+    async def _find_shared(self, key: str) -> Inbound | None:
         # Another worker claimed the key and is about to store the row.
         for _ in range(20):
-            found = await asyncio.to_thread(inbox.find, self.sessions, key)
+            found = await self.journal.run(lambda c: inbox.find(c, key))
             if found is not None:
                 return found
             await asyncio.sleep(0.05)
         return None
 
     async def _first_delivery(
-        self, row: InboundMessage, message: Any, arrived: float
+        self, row: Inbound, message: Any, arrived: float
     ) -> Decision:
-        if row.kind in ("ask", "fetch"):
-            allowed = (
-                self.limiter.allow(row.openid)
-                if isinstance(self.limiter, MemoryRateLimit)
-                else await asyncio.to_thread(self.limiter.allow, row.openid)
-            )
-            if not allowed:
-                log.info("rate limited msg=%s user=%s", row.id, openid_tag(row.openid))
-                await asyncio.to_thread(
-                    inbox.close, self.sessions, row.id, texts.RATE_LIMITED
-                )
-                return Decision(text=texts.RATE_LIMITED)
-            if self.service_account:
-                await asyncio.to_thread(
-                    outbox.note_user_message, self.sessions, row.openid
-                )
+        if row.reply_text is not None:
+            log.info("rate limited msg=%s user=%s", row.id, openid_tag(row.openid))
+            return Decision(text=row.reply_text)
         if row.kind == "done":
             reply = await asyncio.to_thread(intake.react, self.sessions, message)
-            await asyncio.to_thread(inbox.close, self.sessions, row.id, reply or "")
+            text = reply or ""
+            await self.journal.run(lambda c: inbox.close(c, row.id, text))
             return Decision(text=reply)
         if row.kind == "ask":
-            self.runner.submit(row)
+            self.runner.submit(row, claimed=True)
         return await self.strategy.decide(row, arrived)
 
-    async def _repeat_delivery(self, row: InboundMessage, arrived: float) -> Decision:
+    async def _repeat_delivery(self, row: Inbound, arrived: float) -> Decision:
         if row.kind != "done":
             return await self.strategy.decide(row, arrived)
         # The first delivery may still be running its side effects.
         until = arrived + self.strategy.deadline
+        row_id = row.id
         while row.reply_text is None and time.monotonic() < until:
             await asyncio.sleep(0.1)
-            row = await asyncio.to_thread(inbox.get, self.sessions, row.id)
+            row = await self.journal.run(lambda c: inbox.get(c, row_id))
         return Decision(text=row.reply_text or None)

@@ -58,6 +58,12 @@ class MemoryRateLimit:
             self._forget_idle(now)
         return True
 
+    def refund(self, user: str) -> None:
+        """Give back the latest count (it was a repeat delivery)."""
+        seen = self._seen.get(user)
+        if seen:
+            seen.pop()
+
     def _forget_idle(self, now: float) -> None:
         for user in [u for u, s in self._seen.items() if not s or now - s[-1] >= 60]:
             del self._seen[user]
@@ -80,3 +86,7 @@ class RedisRateLimit:
         pipe.expire(key, 120)
         count, _ = pipe.execute()
         return int(count) <= self.per_minute
+
+    def refund(self, user: str) -> None:
+        """Give back the latest count (it was a repeat delivery)."""
+        self.client.decr(f"{self.prefix}{user}:{int(time.time() // 60)}")

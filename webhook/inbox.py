@@ -1,17 +1,20 @@
 """Stored inbound messages and pending answers (synchronous database work).
 
-Each function is one short transaction; the async callers run them in a
-thread. State changes that two deliveries or two workers may race on are
+Each function takes a connection inside a transaction that the caller (the
+group-commit ``Journal``) opens and commits, so several of them share one
+commit. State changes that two deliveries or two workers may race on are
 compare-and-set updates, so exactly one of them wins.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Table, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from tools.db.base import utcnow
@@ -20,295 +23,318 @@ from webhook.splitting import take_within
 
 Sessions = sessionmaker[Session]
 UNFINISHED = ("queued", "running")
+MSG = cast(Table, InboundMessage.__table__)
+PENDING = cast(Table, PendingAnswer.__table__)
+FIELDS = ("id", "openid", "kind", "text", "status", "route", "deliveries")
+COLUMNS = [MSG.c[name] for name in (*FIELDS, "answer", "reply_text")]
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A snapshot of one stored message, as the webhook reads it."""
+
+    id: int
+    openid: str
+    kind: str
+    text: str
+    status: str
+    route: str | None
+    deliveries: int
+    answer: str | None
+    reply_text: str | None
 
 
 @dataclass(frozen=True)
 class NewMessage:
-    """What the endpoint knows about a message before storing it."""
+    """What the endpoint knows about a message before storing it.
+
+    ``reply`` set means the message is answered on the spot (rate limit).
+    """
 
     dedup_key: str
     openid: str
     account: str
     kind: str
     text: str = ""
-    answer: str | None = None
+    reply: str | None = None
+
+
+def _snapshot(row: Any) -> Inbound:
+    return Inbound(**row._mapping)
+
+
+def upsert(conn: Connection, table: Any) -> Any:
+    """An INSERT that supports ON CONFLICT on both supported databases."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def record(
-    sessions: Sessions, new: NewMessage, owner: str, lease: float
-) -> tuple[InboundMessage, bool]:
-    """Store ``new`` once; a repeat delivery counts up and returns the first."""
+    conn: Connection, new: NewMessage, owner: str, lease: float
+) -> tuple[Inbound, bool]:
+    """Store ``new`` once; a repeat delivery counts up and returns the first.
+
+    A question is stored already claimed by ``owner`` for running, so that
+    no second transaction is needed to start it.
+    """
     now = utcnow()
-    done = new.kind != "ask"
-    row = InboundMessage(
-        dedup_key=new.dedup_key,
-        openid=new.openid,
-        account=new.account,
-        kind=new.kind,
-        text=new.text,
-        status="delivered" if done else "queued",
-        answer=new.answer,
-        owner=owner,
-        lease_until=now + timedelta(seconds=lease),
+    status = "running" if new.kind == "ask" and new.reply is None else "delivered"
+    values = {
+        "dedup_key": new.dedup_key,
+        "openid": new.openid,
+        "account": new.account,
+        "kind": new.kind,
+        "text": new.text,
+        "status": status,
+        "answer": new.reply,
+        "reply_text": new.reply,
+        "owner": owner,
+        "lease_until": now + timedelta(seconds=lease),
+        "created_at": now,
+        "updated_at": now,
+    }
+    stmt = (
+        upsert(conn, MSG)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
     )
-    try:
-        with sessions.begin() as session:
-            session.add(row)
-        return row, True
-    except IntegrityError:
-        pass
+    stored = conn.execute(stmt.returning(*COLUMNS)).first()
+    if stored is not None:
+        return _snapshot(stored), True
 
-    with sessions.begin() as session:
-        session.execute(
-            update(InboundMessage)
-            .where(InboundMessage.dedup_key == new.dedup_key)
-            .values(deliveries=InboundMessage.deliveries + 1)
-        )
-        first = session.scalar(
-            select(InboundMessage).where(InboundMessage.dedup_key == new.dedup_key)
-        )
-    assert first is not None
-    return first, False
+    first = conn.execute(
+        update(MSG)
+        .where(MSG.c.dedup_key == new.dedup_key)
+        .values(deliveries=MSG.c.deliveries + 1, updated_at=now)
+        .returning(*COLUMNS)
+    ).one()
+    return _snapshot(first), False
 
 
-def find(sessions: Sessions, dedup_key: str) -> InboundMessage | None:
-    with sessions() as session:
-        return session.scalar(
-            select(InboundMessage).where(InboundMessage.dedup_key == dedup_key)
-        )
+def find(conn: Connection, dedup_key: str) -> Inbound | None:
+    row = conn.execute(select(*COLUMNS).where(MSG.c.dedup_key == dedup_key)).first()
+    return _snapshot(row) if row is not None else None
 
 
-def count_delivery(sessions: Sessions, inbound_id: int) -> InboundMessage:
+def count_delivery(conn: Connection, inbound_id: int) -> Inbound:
     """Count one more delivery of a message found through the shared key store."""
-    with sessions.begin() as session:
-        session.execute(
-            update(InboundMessage)
-            .where(InboundMessage.id == inbound_id)
-            .values(deliveries=InboundMessage.deliveries + 1)
-        )
-        row = session.get(InboundMessage, inbound_id)
-    assert row is not None
-    return row
+    row = conn.execute(
+        update(MSG)
+        .where(MSG.c.id == inbound_id)
+        .values(deliveries=MSG.c.deliveries + 1, updated_at=utcnow())
+        .returning(*COLUMNS)
+    ).one()
+    return _snapshot(row)
 
 
-def get(sessions: Sessions, inbound_id: int) -> InboundMessage:
-    with sessions() as session:
-        row = session.get(InboundMessage, inbound_id)
-    assert row is not None
-    return row
+def get(conn: Connection, inbound_id: int) -> Inbound:
+    return _snapshot(conn.execute(select(*COLUMNS).where(MSG.c.id == inbound_id)).one())
 
 
-def _cas(sessions: Sessions, inbound_id: int, where: dict, values: dict) -> bool:
-    with sessions.begin() as session:
-        stmt = update(InboundMessage).where(InboundMessage.id == inbound_id)
-        for name, expected in where.items():
-            column = getattr(InboundMessage, name)
-            stmt = stmt.where(
-                column.is_(None) if expected is None else column == expected
-            )
-        return session.execute(stmt.values(**values)).rowcount == 1  # type: ignore[attr-defined]
+def _cas(conn: Connection, inbound_id: int, where: dict, values: dict) -> bool:
+    stmt = update(MSG).where(MSG.c.id == inbound_id)
+    for name, expected in where.items():
+        column = MSG.c[name]
+        stmt = stmt.where(column.is_(None) if expected is None else column == expected)
+    result = conn.execute(stmt.values(updated_at=utcnow(), **values))
+    return bool(result.rowcount == 1)
 
 
-def start_run(sessions: Sessions, inbound_id: int, owner: str, lease: float) -> bool:
+def start_run(conn: Connection, inbound_id: int, owner: str, lease: float) -> bool:
     """Claim a queued message for running; False if another run has it."""
     until = utcnow() + timedelta(seconds=lease)
     return _cas(
-        sessions,
+        conn,
         inbound_id,
         {"status": "queued", "owner": owner},
         {"status": "running", "lease_until": until},
     )
 
 
-def store_answer(sessions: Sessions, inbound_id: int, answer: str) -> None:
+def store_answer(conn: Connection, inbound_id: int, answer: str) -> Inbound:
+    """Keep the answer of a running message; the message as it now stands."""
     _cas(
-        sessions,
+        conn,
         inbound_id,
         {"status": "running"},
         {"status": "answered", "answer": answer, "answered_at": utcnow()},
     )
+    return get(conn, inbound_id)
 
 
-def set_route(sessions: Sessions, inbound_id: int, route: str) -> bool:
+def set_route(conn: Connection, inbound_id: int, route: str) -> bool:
     """Decide once how the answer leaves; False if already decided."""
-    return _cas(sessions, inbound_id, {"route": None}, {"route": route})
+    return _cas(conn, inbound_id, {"route": None}, {"route": route})
 
 
-def remember_reply(sessions: Sessions, inbound_id: int, reply: str) -> None:
+def claim_passive(conn: Connection, inbound_id: int, reply: str) -> bool:
+    """Take the answer as this delivery's passive reply, if nobody decided yet."""
+    return _cas(
+        conn,
+        inbound_id,
+        {"route": None},
+        {"route": "passive", "reply_text": reply, "status": "delivered"},
+    )
+
+
+def remember_reply(conn: Connection, inbound_id: int, reply: str) -> None:
     """Keep the passive reply sent, so that a retried delivery gets it again."""
-    with sessions.begin() as session:
-        row = session.get(InboundMessage, inbound_id)
-        assert row is not None
-        row.reply_text = reply
-        if row.status == "answered" and row.route == "passive":
-            row.status = "delivered"
+    conn.execute(
+        update(MSG)
+        .where(MSG.c.id == inbound_id)
+        .values(reply_text=reply, updated_at=utcnow())
+    )
 
 
-def close(sessions: Sessions, inbound_id: int, reply: str) -> None:
+def close(conn: Connection, inbound_id: int, reply: str) -> None:
     """Finish a message answered on the spot, keeping the reply for retries."""
-    with sessions.begin() as session:
-        session.execute(
-            update(InboundMessage)
-            .where(InboundMessage.id == inbound_id)
-            .values(status="delivered", answer=reply, reply_text=reply)
-        )
+    conn.execute(
+        update(MSG)
+        .where(MSG.c.id == inbound_id)
+        .values(status="delivered", answer=reply, reply_text=reply, updated_at=utcnow())
+    )
 
 
 def add_pending(
-    sessions: Sessions, row: InboundMessage, answer: str, parts: list[str]
-) -> None:
+    conn: Connection, row: Inbound, answer: str, parts: list[str]
+) -> Inbound:
     """Store an answer as parts for the user's next passive reply (idempotent)."""
-    try:
-        with sessions.begin() as session:
-            for seq, text in enumerate(parts):
-                session.add(
-                    PendingAnswer(
-                        inbound_id=row.id, openid=row.openid, seq=seq, text=text
-                    )
-                )
-            session.execute(
-                update(InboundMessage)
-                .where(InboundMessage.id == row.id)
-                .values(status="delivered", answer=answer, answered_at=utcnow())
-            )
-    except IntegrityError:
-        return
-
-
-def has_pending(sessions: Sessions, openid: str) -> bool:
-    """Whether the user has answer parts waiting to be collected."""
-    with sessions() as session:
-        found = session.scalar(
-            select(PendingAnswer.id)
-            .where(PendingAnswer.openid == openid, PendingAnswer.delivered_at.is_(None))
-            .limit(1)
+    now = utcnow()
+    rows = [
+        {"inbound_id": row.id, "openid": row.openid, "seq": seq, "text": text}
+        for seq, text in enumerate(parts)
+    ]
+    if rows:
+        conn.execute(
+            upsert(conn, PENDING)
+            .values([{**r, "created_at": now} for r in rows])
+            .on_conflict_do_nothing(index_elements=["inbound_id", "seq"])
         )
+    done = conn.execute(
+        update(MSG)
+        .where(MSG.c.id == row.id)
+        .values(status="delivered", answer=answer, answered_at=now, updated_at=now)
+        .returning(*COLUMNS)
+    ).one()
+    return _snapshot(done)
+
+
+def has_pending(conn: Connection, openid: str) -> bool:
+    """Whether the user has answer parts waiting to be collected."""
+    found = conn.execute(
+        select(PENDING.c.id)
+        .where(PENDING.c.openid == openid, PENDING.c.delivered_at.is_(None))
+        .limit(1)
+    ).first()
     return found is not None
 
 
-def drain_pending(
-    sessions: Sessions, openid: str, limit: int
-) -> tuple[list[str], bool]:
-    """Take the user's oldest pending parts that fit in ``limit`` bytes."""
-    for _ in range(5):
-        with sessions.begin() as session:
-            rows = session.scalars(
-                select(PendingAnswer)
+Compose = Callable[[list[str], bool], str | None]
+
+
+def take_reply(
+    conn: Connection, openid: str, inbound_id: int, limit: int, compose: Compose
+) -> str | None:
+    """Collect the user's oldest pending parts within ``limit`` bytes as a reply.
+
+    ``compose(parts, more)`` makes the reply text (None: no reply yet), which
+    is kept on the message for retries in the same transaction. A part that
+    another delivery took meanwhile is left to that delivery.
+    """
+    rows = conn.execute(
+        select(PENDING.c.id, PENDING.c.text)
+        .where(PENDING.c.openid == openid, PENDING.c.delivered_at.is_(None))
+        .order_by(PENDING.c.inbound_id, PENDING.c.seq)
+    ).all()
+    parts: list[str] = []
+    more = False
+    if rows:
+        count = take_within([r.text for r in rows], limit)
+        taken = set(
+            conn.execute(
+                update(PENDING)
                 .where(
-                    PendingAnswer.openid == openid,
-                    PendingAnswer.delivered_at.is_(None),
-                )
-                .order_by(PendingAnswer.inbound_id, PendingAnswer.seq)
-            ).all()
-            if not rows:
-                return [], False
-            count = take_within([r.text for r in rows], limit)
-            chosen = [r.id for r in rows[:count]]
-            taken = session.execute(
-                update(PendingAnswer)
-                .where(
-                    PendingAnswer.id.in_(chosen), PendingAnswer.delivered_at.is_(None)
+                    PENDING.c.id.in_([r.id for r in rows[:count]]),
+                    PENDING.c.delivered_at.is_(None),
                 )
                 .values(delivered_at=utcnow())
-            ).rowcount  # type: ignore[attr-defined]
-            if taken == len(chosen):
-                return [r.text for r in rows[:count]], count < len(rows)
-            session.rollback()
-    return [], True
+                .returning(PENDING.c.id)
+            ).scalars()
+        )
+        parts = [r.text for r in rows[:count] if r.id in taken]
+        more = count < len(rows)
+    reply = compose(parts, more)
+    if reply is not None:
+        remember_reply(conn, inbound_id, reply)
+    return reply
 
 
-def has_unfinished(
-    sessions: Sessions, openid: str, before_id: int | None = None
-) -> bool:
+def has_unfinished(conn: Connection, openid: str, before_id: int | None = None) -> bool:
     """Whether the user has a question still running or an answer uncollected."""
-    with sessions() as session:
-        stmt = select(func.count(InboundMessage.id)).where(
-            InboundMessage.openid == openid,
-            InboundMessage.kind == "ask",
-            InboundMessage.status.in_((*UNFINISHED, "answered")),
+    stmt = select(func.count(MSG.c.id)).where(
+        MSG.c.openid == openid,
+        MSG.c.kind == "ask",
+        MSG.c.status.in_((*UNFINISHED, "answered")),
+    )
+    if before_id is not None:
+        stmt = stmt.where(MSG.c.id < before_id)
+    running = conn.scalar(stmt) or 0
+    pending = conn.scalar(
+        select(func.count(PENDING.c.id)).where(
+            PENDING.c.openid == openid, PENDING.c.delivered_at.is_(None)
         )
-        if before_id is not None:
-            stmt = stmt.where(InboundMessage.id < before_id)
-        running = session.scalar(stmt) or 0
-        pending = session.scalar(
-            select(func.count(PendingAnswer.id)).where(
-                PendingAnswer.openid == openid, PendingAnswer.delivered_at.is_(None)
-            )
-        )
+    )
     return bool(running or pending)
 
 
-def refresh_leases(sessions: Sessions, owner: str, lease: float) -> None:
+def refresh_leases(conn: Connection, owner: str, lease: float) -> None:
     """Extend the lease of every unfinished message this worker holds."""
-    with sessions.begin() as session:
-        session.execute(
-            update(InboundMessage)
-            .where(InboundMessage.owner == owner, InboundMessage.status.in_(UNFINISHED))
-            .values(lease_until=utcnow() + timedelta(seconds=lease))
-        )
+    conn.execute(
+        update(MSG)
+        .where(MSG.c.owner == owner, MSG.c.status.in_(UNFINISHED))
+        .values(lease_until=utcnow() + timedelta(seconds=lease))
+    )
 
 
-def reclaim_expired(sessions: Sessions, owner: str, lease: float) -> list[int]:
+def reclaim_expired(conn: Connection, owner: str, lease: float) -> list[Inbound]:
     """Take over messages whose worker stopped renewing its lease."""
     now = utcnow()
-    with sessions.begin() as session:
-        ids = session.scalars(
-            select(InboundMessage.id)
-            .where(
-                InboundMessage.status.in_(UNFINISHED),
-                InboundMessage.lease_until < now,
-            )
-            .order_by(InboundMessage.id)
-        ).all()
-        taken = []
-        for inbound_id in ids:
-            result = session.execute(
-                update(InboundMessage)
-                .where(
-                    InboundMessage.id == inbound_id,
-                    InboundMessage.status.in_(UNFINISHED),
-                    InboundMessage.lease_until < now,
-                )
-                .values(
-                    status="queued",
-                    owner=owner,
-                    lease_until=now + timedelta(seconds=lease),
-                )
-            )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
-                taken.append(inbound_id)
-    return taken
+    taken = conn.execute(
+        update(MSG)
+        .where(MSG.c.status.in_(UNFINISHED), MSG.c.lease_until < now)
+        .values(
+            status="queued",
+            owner=owner,
+            lease_until=now + timedelta(seconds=lease),
+            updated_at=now,
+        )
+        .returning(*COLUMNS)
+    ).all()
+    return sorted((_snapshot(r) for r in taken), key=lambda r: r.id)
 
 
-def unrouted_answers(sessions: Sessions, older_than: float) -> list[InboundMessage]:
+def unrouted_answers(conn: Connection, older_than: float) -> list[Inbound]:
     """Answers that no delivery took as a passive reply in time."""
     cutoff = utcnow() - timedelta(seconds=older_than)
-    with sessions() as session:
-        return list(
-            session.scalars(
-                select(InboundMessage).where(
-                    InboundMessage.status == "answered",
-                    InboundMessage.route.is_(None),
-                    InboundMessage.answered_at < cutoff,
-                )
-            )
+    rows = conn.execute(
+        select(*COLUMNS).where(
+            MSG.c.status == "answered",
+            MSG.c.route.is_(None),
+            MSG.c.answered_at < cutoff,
         )
+    ).all()
+    return [_snapshot(r) for r in rows]
 
 
-def prune(sessions: Sessions, older_than: timedelta) -> int:
+def prune(conn: Connection, older_than: timedelta) -> int:
     """Delete finished messages and collected answers older than ``older_than``."""
     cutoff: datetime = utcnow() - older_than
-    with sessions.begin() as session:
-        session.execute(
-            delete(PendingAnswer).where(
-                PendingAnswer.delivered_at.is_not(None),
-                PendingAnswer.delivered_at < cutoff,
-            )
+    conn.execute(
+        delete(PENDING).where(
+            PENDING.c.delivered_at.is_not(None), PENDING.c.delivered_at < cutoff
         )
-        result = session.execute(
-            delete(InboundMessage).where(
-                InboundMessage.status == "delivered",
-                InboundMessage.created_at < cutoff,
-            )
-        )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    )
+    result = conn.execute(
+        delete(MSG).where(MSG.c.status == "delivered", MSG.c.created_at < cutoff)
+    )
+    return int(result.rowcount)

@@ -15,15 +15,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import requests
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Table, select, update
 from wechatpy.exceptions import WeChatClientException
 
 from tools.db.base import utcnow
 from tools.db.messaging import MessageQuota, OutboxMessage
-from webhook.inbox import Sessions
+from webhook.inbox import Sessions, upsert
 from webhook.runner import openid_tag
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 Sender = Callable[[str, str], object]
 OUTSIDE_WINDOW, OVER_QUOTA = 45015, 45047
 OPEN = ("pending", "sending", "held")
+OUTBOX = cast(Table, OutboxMessage.__table__)
+QUOTA = cast(Table, MessageQuota.__table__)
 
 
 @dataclass(frozen=True)
@@ -50,45 +52,46 @@ def _aware(moment: datetime) -> datetime:
 
 
 def enqueue(
-    sessions: Sessions, inbound_id: int, openid: str, parts: list[str], first_seq: int
+    conn: Connection, inbound_id: int, openid: str, parts: list[str], first_seq: int
 ) -> None:
     """Add an answer's parts to the outbox once (repeats are ignored)."""
-    try:
-        with sessions.begin() as session:
-            for offset, text in enumerate(parts):
-                session.add(
-                    OutboxMessage(
-                        inbound_id=inbound_id,
-                        openid=openid,
-                        seq=first_seq + offset,
-                        text=text,
-                    )
-                )
-    except IntegrityError:
+    if not parts:
         return
+    now = utcnow()
+    rows = [
+        {
+            "inbound_id": inbound_id,
+            "openid": openid,
+            "seq": first_seq + offset,
+            "text": text,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for offset, text in enumerate(parts)
+    ]
+    conn.execute(
+        upsert(conn, OUTBOX)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["inbound_id", "seq"])
+    )
 
 
-def note_user_message(sessions: Sessions, openid: str) -> None:
+def note_user_message(conn: Connection, openid: str) -> None:
     """A new user message opens a fresh quota and releases held rows."""
     now = utcnow()
-    for _ in range(2):
-        try:
-            with sessions.begin() as session:
-                quota = session.get(MessageQuota, openid)
-                if quota is None:
-                    session.add(MessageQuota(openid=openid, last_inbound_at=now))
-                else:
-                    quota.last_inbound_at, quota.sent_since_inbound = now, 0
-                session.execute(
-                    update(OutboxMessage)
-                    .where(
-                        OutboxMessage.openid == openid, OutboxMessage.status == "held"
-                    )
-                    .values(status="pending", next_attempt_at=now)
-                )
-            return
-        except IntegrityError:
-            continue
+    conn.execute(
+        upsert(conn, QUOTA)
+        .values(openid=openid, last_inbound_at=now, sent_since_inbound=0)
+        .on_conflict_do_update(
+            index_elements=["openid"],
+            set_={"last_inbound_at": now, "sent_since_inbound": 0},
+        )
+    )
+    conn.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.openid == openid, OUTBOX.c.status == "held")
+        .values(status="pending", next_attempt_at=now)
+    )
 
 
 def _claim_due(sessions: Sessions, lease: float) -> list[OutboxMessage]:

@@ -16,15 +16,20 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
-from tools.db.messaging import InboundMessage
+from sqlalchemy import Connection
+
 from webhook import inbox
 from webhook.agent import AssistantLike, User, render_reply
+from webhook.inbox import Inbound
+from webhook.journal import Journal
 from webhook.texts import ASSISTANT_FAILED
 
 log = logging.getLogger(__name__)
 
-AnswerHook = Callable[[InboundMessage, str], Awaitable[None]]
+AnswerHook = Callable[[Inbound, str], Awaitable[Inbound]]
 DONE = ("answered", "delivered")
+# How long a finished run's answer stays in memory for late deliveries.
+KEEP_DONE = 60.0
 
 
 def openid_tag(openid: str) -> str:
@@ -37,7 +42,7 @@ class Runner:
 
     def __init__(
         self,
-        sessions: inbox.Sessions,
+        journal: Journal,
         assistant: AssistantLike,
         *,
         owner: str,
@@ -45,20 +50,25 @@ class Runner:
         lease: float = 30.0,
         run_timeout: float = 300.0,
     ) -> None:
-        self.sessions = sessions
+        self.journal = journal
         self.assistant = assistant
         self.owner = owner
         self.on_answer = on_answer
         self.lease = lease
         self.run_timeout = run_timeout
-        self._queues: dict[str, deque[int]] = {}
+        self._queues: dict[str, deque[tuple[Inbound, bool]]] = {}
         self._consumers: dict[str, asyncio.Task[None]] = {}
         self._done: dict[int, asyncio.Event] = {}
+        self._results: dict[int, Inbound] = {}
 
-    def submit(self, row: InboundMessage) -> None:
-        """Queue a stored question behind the same user's earlier ones."""
+    def submit(self, row: Inbound, *, claimed: bool = False) -> None:
+        """Queue a stored question behind the same user's earlier ones.
+
+        ``claimed`` says the row was stored already running for this worker;
+        otherwise the run first takes it over with a compare-and-set.
+        """
         self._done.setdefault(row.id, asyncio.Event())
-        self._queues.setdefault(row.openid, deque()).append(row.id)
+        self._queues.setdefault(row.openid, deque()).append((row, claimed))
         if row.openid not in self._consumers:
             task = asyncio.create_task(self._consume(row.openid))
             self._consumers[row.openid] = task
@@ -67,33 +77,38 @@ class Runner:
         queue = self._queues[openid]
         try:
             while queue:
-                await self._run(queue.popleft())
+                await self._run(*queue.popleft())
         finally:
             self._consumers.pop(openid, None)
             if not queue:
                 self._queues.pop(openid, None)
 
-    async def _run(self, inbound_id: int) -> None:
-        claimed = await asyncio.to_thread(
-            inbox.start_run, self.sessions, inbound_id, self.owner, self.lease
-        )
+    async def _run(self, row: Inbound, claimed: bool) -> None:
         if not claimed:
-            return
-        row = await asyncio.to_thread(inbox.get, self.sessions, inbound_id)
+            owner, lease = self.owner, self.lease
+            taken = await self.journal.run(
+                lambda c: inbox.start_run(c, row.id, owner, lease)
+            )
+            if not taken:
+                return
         started = time.monotonic()
         answer = await self._ask(row)
-        await self.on_answer(row, answer)
+        self._results[row.id] = await self.on_answer(row, answer)
         log.info(
             "answered msg=%s user=%s in %.1fs",
-            inbound_id,
+            row.id,
             openid_tag(row.openid),
             time.monotonic() - started,
         )
-        self._done.setdefault(inbound_id, asyncio.Event()).set()
+        self._done.setdefault(row.id, asyncio.Event()).set()
         # Deliveries still waiting have been woken; later ones read the row.
-        asyncio.get_running_loop().call_later(60, self._done.pop, inbound_id, None)
+        asyncio.get_running_loop().call_later(KEEP_DONE, self._forget, row.id)
 
-    async def _ask(self, row: InboundMessage) -> str:
+    def _forget(self, inbound_id: int) -> None:
+        self._done.pop(inbound_id, None)
+        self._results.pop(inbound_id, None)
+
+    async def _ask(self, row: Inbound) -> str:
         user = User(openid=row.openid, channel="wechat")
         try:
             reply = await asyncio.wait_for(
@@ -104,16 +119,19 @@ class Runner:
             log.warning("assistant failed msg=%s: %s", row.id, type(exc).__name__)
             return ASSISTANT_FAILED
 
-    async def wait_answered(self, inbound_id: int, until: float) -> InboundMessage:
+    async def wait_answered(self, inbound_id: int, until: float) -> Inbound:
         """The message once answered, or as it stands at monotonic ``until``."""
         event = self._done.get(inbound_id)
         if event is not None:
             # Run here: wake on the event instead of polling the database.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), max(until - time.monotonic(), 0))
-            return await asyncio.to_thread(inbox.get, self.sessions, inbound_id)
+            known = self._results.get(inbound_id)
+            if known is not None:
+                return known
+            return await self.journal.run(lambda c: inbox.get(c, inbound_id))
         while True:
-            row = await asyncio.to_thread(inbox.get, self.sessions, inbound_id)
+            row = await self.journal.run(lambda c: inbox.get(c, inbound_id))
             remaining = until - time.monotonic()
             if row.status in DONE or remaining <= 0:
                 return row
@@ -127,18 +145,18 @@ class Runner:
 
     async def tick(self) -> None:
         """One round of lease renewal and takeover."""
+        owner, lease = self.owner, self.lease
+
+        def renew(conn: Connection) -> list[Inbound]:
+            inbox.refresh_leases(conn, owner, lease)
+            return inbox.reclaim_expired(conn, owner, lease)
+
         try:
-            await asyncio.to_thread(
-                inbox.refresh_leases, self.sessions, self.owner, self.lease
-            )
-            taken = await asyncio.to_thread(
-                inbox.reclaim_expired, self.sessions, self.owner, self.lease
-            )
+            taken = await self.journal.run(renew)
         except Exception as exc:  # a database hiccup must not stop the loop
             log.warning("lease round failed: %s", type(exc).__name__)
             return
-        for inbound_id in taken:
-            row = await asyncio.to_thread(inbox.get, self.sessions, inbound_id)
+        for row in taken:
             if row.kind == "ask":
                 log.info("resuming msg=%s user=%s", row.id, openid_tag(row.openid))
                 self.submit(row)

@@ -24,6 +24,8 @@ from webhook.guards import (
     RedisKeys,
     RedisRateLimit,
 )
+from webhook.inbox import Inbound
+from webhook.journal import Journal
 from webhook.outbox import OutboxWorker
 from webhook.protocol import WeChatCodec
 from webhook.runner import Runner
@@ -71,8 +73,9 @@ class Services:
         )
         self.client = self._client()
         sessions = runtime.sessions
+        self.journal = Journal(runtime.engine)
         self.runner = Runner(
-            sessions,
+            self.journal,
             assistant,
             owner=self.owner,
             on_answer=self._on_answer,
@@ -84,16 +87,20 @@ class Services:
         if settings.wechat_account_type == "service":
             self.outbox = OutboxWorker(sessions, self._send, poll=tunables.outbox_poll)
             self.strategy = ServiceStrategy(
-                sessions, self.runner, settings.wechat_reply_deadline, self.outbox.wake
+                self.journal,
+                self.runner,
+                settings.wechat_reply_deadline,
+                self.outbox.wake,
             )
         else:
             self.strategy = SubscriptionStrategy(
-                sessions,
+                self.journal,
                 self.runner,
                 settings.wechat_reply_deadline,
                 tunables.wechat_timeout,
             )
         self.dispatcher = Dispatcher(
+            self.journal,
             sessions,
             keys=self._keys(),
             limiter=self._limiter(),
@@ -129,8 +136,8 @@ class Services:
             s.wechat_app_id, secret, storage=storage, base_url=s.wechat_api_base_url
         )
 
-    async def _on_answer(self, row: Any, answer: str) -> None:
-        await self.strategy.on_answer(row, answer)
+    async def _on_answer(self, row: Inbound, answer: str) -> Inbound:
+        return await self.strategy.on_answer(row, answer)
 
     def _send(self, openid: str, text: str) -> object:
         if self.client is None:
@@ -144,6 +151,7 @@ class Services:
                 "service account without app id/secret: answers later than the "
                 "reply deadline stay in the outbox"
             )
+        self.journal.start()
         self._spawn(self.runner.keep_leases(self.tunables.lease_tick))
         if self.outbox is not None:
             self._spawn(self.outbox.run())
@@ -163,9 +171,7 @@ class Services:
     async def _prune(self) -> None:
         while True:
             with contextlib.suppress(Exception):
-                await asyncio.to_thread(
-                    inbox.prune, self.runtime.sessions, timedelta(days=7)
-                )
+                await self.journal.run(lambda c: inbox.prune(c, timedelta(days=7)))
             await asyncio.sleep(3600)
 
     async def stop(self) -> None:
@@ -176,6 +182,7 @@ class Services:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self.runner.aclose()
+        await self.journal.aclose()
         await self.assistant.aclose()
 
 

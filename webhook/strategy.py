@@ -17,8 +17,11 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from tools.db.messaging import InboundMessage
+from sqlalchemy import Connection
+
 from webhook import inbox, outbox, texts
+from webhook.inbox import Inbound
+from webhook.journal import Journal
 from webhook.runner import Runner
 from webhook.splitting import WECHAT_TEXT_LIMIT, split_text, utf8_len
 
@@ -48,28 +51,29 @@ SUCCESS = Decision()
 class Strategy:
     """Common parts: waiting for an answer and remembering what was sent."""
 
-    def __init__(
-        self, sessions: inbox.Sessions, runner: Runner, deadline: float
-    ) -> None:
-        self.sessions = sessions
+    def __init__(self, journal: Journal, runner: Runner, deadline: float) -> None:
+        self.journal = journal
         self.runner = runner
         self.deadline = deadline
 
-    async def on_answer(self, row: InboundMessage, answer: str) -> None:
+    async def on_answer(self, row: Inbound, answer: str) -> Inbound:
         raise NotImplementedError
 
-    async def decide(self, row: InboundMessage, arrived: float) -> Decision:
+    async def decide(self, row: Inbound, arrived: float) -> Decision:
         raise NotImplementedError
 
-    def fallback(self, row: InboundMessage) -> Decision:
+    def fallback(self, row: Inbound) -> Decision:
         """What to answer when the deadline passed before a decision."""
         return SUCCESS
 
     def _wait_until(self, arrived: float) -> float:
         return arrived + self.deadline - min(DECISION_ROOM, self.deadline / 3)
 
-    async def _reply(self, row: InboundMessage, text: str) -> Decision:
-        await asyncio.to_thread(inbox.remember_reply, self.sessions, row.id, text)
+    async def _get(self, inbound_id: int) -> Inbound:
+        return await self.journal.run(lambda c: inbox.get(c, inbound_id))
+
+    async def _reply(self, row: Inbound, text: str) -> Decision:
+        await self.journal.run(lambda c: inbox.remember_reply(c, row.id, text))
         return Decision(text=text)
 
 
@@ -77,57 +81,80 @@ class ServiceStrategy(Strategy):
     """Passive reply in time, else the customer-service outbox."""
 
     def __init__(
-        self, sessions: inbox.Sessions, runner: Runner, deadline: float, wake: object
+        self, journal: Journal, runner: Runner, deadline: float, wake: object
     ) -> None:
-        super().__init__(sessions, runner, deadline)
+        super().__init__(journal, runner, deadline)
         self.wake = wake
 
-    async def on_answer(self, row: InboundMessage, answer: str) -> None:
-        await asyncio.to_thread(inbox.store_answer, self.sessions, row.id, answer)
-        fresh = await asyncio.to_thread(inbox.get, self.sessions, row.id)
-        if fresh.route == "outbox":
-            await self.send_later(fresh, split_text(answer), 0)
+    async def on_answer(self, row: Inbound, answer: str) -> Inbound:
+        parts = split_text(answer)
 
-    async def send_later(
-        self, row: InboundMessage, parts: list[str], first: int
-    ) -> None:
-        if not parts:
-            return
-        await asyncio.to_thread(
-            outbox.enqueue, self.sessions, row.id, row.openid, parts, first
-        )
+        def store(conn: Connection) -> Inbound:
+            # The answer and, if the outbox was already chosen, its parts
+            # are kept in one transaction.
+            fresh = inbox.store_answer(conn, row.id, answer)
+            if fresh.route == "outbox":
+                outbox.enqueue(conn, row.id, row.openid, parts, 0)
+            return fresh
+
+        fresh = await self.journal.run(store)
+        if fresh.route == "outbox":
+            self._wake()
+        return fresh
+
+    def _wake(self) -> None:
         if callable(self.wake):
             self.wake()
 
-    async def decide(self, row: InboundMessage, arrived: float) -> Decision:
+    async def send_later(self, row: Inbound, parts: list[str], first: int) -> None:
+        if not parts:
+            return
+        await self.journal.run(
+            lambda c: outbox.enqueue(c, row.id, row.openid, parts, first)
+        )
+        self._wake()
+
+    async def decide(self, row: Inbound, arrived: float) -> Decision:
         if row.reply_text is not None:
             return Decision(text=row.reply_text)
         if row.route == "outbox":
             return SUCCESS
 
         row = await self.runner.wait_answered(row.id, self._wait_until(arrived))
-        if row.answer is not None and await self._route(row, "passive"):
+        if row.answer is not None:
             parts = split_text(row.answer)
-            await self.send_later(row, parts[1:], 1)
-            return await self._reply(row, parts[0])
+            if await self._passive(row, parts):
+                return Decision(text=parts[0])
         if await self._route(row, "outbox"):
-            fresh = await asyncio.to_thread(inbox.get, self.sessions, row.id)
+            fresh = await self._get(row.id)
             if fresh.answer is not None:
                 await self.send_later(fresh, split_text(fresh.answer), 0)
             return SUCCESS
 
         # Another delivery decided first.
-        fresh = await asyncio.to_thread(inbox.get, self.sessions, row.id)
+        fresh = await self._get(row.id)
         return Decision(text=fresh.reply_text) if fresh.reply_text else SUCCESS
 
-    async def _route(self, row: InboundMessage, route: str) -> bool:
-        return await asyncio.to_thread(inbox.set_route, self.sessions, row.id, route)
+    async def _passive(self, row: Inbound, parts: list[str]) -> bool:
+        """Send the first part now and the rest through the outbox, at once."""
+
+        def claim(conn: Connection) -> bool:
+            if not inbox.claim_passive(conn, row.id, parts[0]):
+                return False
+            outbox.enqueue(conn, row.id, row.openid, parts[1:], 1)
+            return True
+
+        claimed = await self.journal.run(claim)
+        if claimed and len(parts) > 1:
+            self._wake()
+        return claimed
+
+    async def _route(self, row: Inbound, route: str) -> bool:
+        return await self.journal.run(lambda c: inbox.set_route(c, row.id, route))
 
     async def resend_orphans(self, older_than: float) -> None:
         """Answers no delivery took in time (the worker died): send them."""
-        rows = await asyncio.to_thread(
-            inbox.unrouted_answers, self.sessions, older_than
-        )
+        rows = await self.journal.run(lambda c: inbox.unrouted_answers(c, older_than))
         for row in rows:
             if await self._route(row, "outbox") and row.answer is not None:
                 await self.send_later(row, split_text(row.answer), 0)
@@ -138,19 +165,21 @@ class SubscriptionStrategy(Strategy):
 
     def __init__(
         self,
-        sessions: inbox.Sessions,
+        journal: Journal,
         runner: Runner,
         deadline: float,
         wechat_timeout: float = WECHAT_TIMEOUT,
     ) -> None:
-        super().__init__(sessions, runner, deadline)
+        super().__init__(journal, runner, deadline)
         self.wechat_timeout = wechat_timeout
 
-    async def on_answer(self, row: InboundMessage, answer: str) -> None:
+    async def on_answer(self, row: Inbound, answer: str) -> Inbound:
         parts = split_text(answer, PART_LIMIT)
-        await asyncio.to_thread(inbox.add_pending, self.sessions, row, answer, parts)
+        return await self.journal.run(
+            lambda c: inbox.add_pending(c, row, answer, parts)
+        )
 
-    async def decide(self, row: InboundMessage, arrived: float) -> Decision:
+    async def decide(self, row: Inbound, arrived: float) -> Decision:
         if row.reply_text is not None:
             return Decision(text=row.reply_text)
         until = self._wait_until(arrived)
@@ -161,18 +190,13 @@ class SubscriptionStrategy(Strategy):
             own_ready = True
             await self._wait_pending(row.openid, until)
 
-        parts, more = await self._take(row.openid)
-        if parts:
-            note = texts.MORE_TO_COME if more else ""
-            if not own_ready:
-                note = note or texts.NEW_QUESTION_QUEUED
-            return await self._reply(
-                row, "\n\n".join(parts) + ("\n" + note if note else "")
-            )
+        reply = await self._take(row, own_ready)
+        if reply is not None:
+            return Decision(text=reply)
 
         if row.kind == "fetch" and not await self._unfinished(row.openid):
             return await self._reply(row, texts.NOTHING_PENDING)
-        fresh = await asyncio.to_thread(inbox.get, self.sessions, row.id)
+        fresh = await self._get(row.id)
         if fresh.deliveries >= LAST_DELIVERY:
             word = (
                 texts.STILL_WORKING if row.kind == "ask" else texts.STILL_WORKING_AGAIN
@@ -181,23 +205,33 @@ class SubscriptionStrategy(Strategy):
         lapse = self.wechat_timeout * (1 + LAPSE_MARGIN)
         return Decision(lapse_until=arrived + lapse)
 
-    def fallback(self, row: InboundMessage) -> Decision:
+    def fallback(self, row: Inbound) -> Decision:
         # The answer stays pending; a lapse lets WeChat deliver again, and
         # at the last delivery the user is told to collect it.
         if row.deliveries >= LAST_DELIVERY:
             return Decision(text=texts.STILL_WORKING)
         return Decision(lapse_until=time.monotonic() + self.wechat_timeout)
 
-    async def _take(self, openid: str) -> tuple[list[str], bool]:
-        return await asyncio.to_thread(
-            inbox.drain_pending, self.sessions, openid, PART_LIMIT
+    async def _take(self, row: Inbound, own_ready: bool) -> str | None:
+        """Collect pending parts as the reply and keep it, in one transaction."""
+
+        def compose(parts: list[str], more: bool) -> str | None:
+            if not parts:
+                return None
+            note = texts.MORE_TO_COME if more else ""
+            if not own_ready:
+                note = note or texts.NEW_QUESTION_QUEUED
+            return "\n\n".join(parts) + ("\n" + note if note else "")
+
+        return await self.journal.run(
+            lambda c: inbox.take_reply(c, row.openid, row.id, PART_LIMIT, compose)
         )
 
     async def _unfinished(self, openid: str) -> bool:
-        return await asyncio.to_thread(inbox.has_unfinished, self.sessions, openid)
+        return await self.journal.run(lambda c: inbox.has_unfinished(c, openid))
 
     async def _wait_pending(self, openid: str, until: float) -> None:
         while time.monotonic() < until:
-            if await asyncio.to_thread(inbox.has_pending, self.sessions, openid):
+            if await self.journal.run(lambda c: inbox.has_pending(c, openid)):
                 return
             await asyncio.sleep(0.2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -179,3 +180,31 @@ def test_more_than_24_hours_in_one_day_is_refused_and_nothing_is_half_written(
     assert count(sessions, ServiceRecord) == 1
     assert count(sessions, LedgerEntry) == 1
     assert status_of(sessions, second.id) == "matched"
+
+
+def test_two_staff_assigning_the_same_volunteer_at_once_leave_one_assignment(
+    sessions: sessionmaker[Session], org: SmallOrg
+) -> None:
+    need_id, volunteer = setup_need(sessions, org)
+    outcomes: list[str] = []
+    gate = threading.Barrier(2)
+
+    def place() -> None:
+        gate.wait()
+        try:
+            with session_scope(sessions) as session:
+                assignments.assign(
+                    session, org.staff, need_id, [volunteer.volunteer_id or 0]
+                )
+            outcomes.append("assigned")
+        except ToolInputError:  # includes finding the need already matched
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=place) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["assigned", "refused"]
+    assert count(sessions, Assignment) == 1

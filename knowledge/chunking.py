@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from knowledge.documents import Chunk, Document, content_hash
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 # Sentences per vector: each chunk is embedded as windows of this many
 # sentences, and a query matches a chunk through its best window.
-WINDOW_SENTENCES = 2
+WINDOW_SENTENCES = 3
 
 _NUM = "零〇一二三四五六七八九十百千两0-9"
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")

@@ -36,8 +36,10 @@ from knowledge.vector_store import VectorStore
 
 logger = logging.getLogger(__name__)
 
-# Documents written between two manifest commits during a long ingestion.
-COMMIT_EVERY = 25
+# Seconds of ingestion between two manifest commits: an interrupted run loses
+# at most this much work, and a large folder is not slowed by rewriting the
+# manifest after every few documents.
+COMMIT_SECONDS = 30.0
 
 
 def chroma_metadata(chunk: Chunk) -> dict[str, Any]:
@@ -149,15 +151,14 @@ class Indexer:
         files, roots, missing = scan(paths)
         report.failed.extend((path, "路径不存在") for path in missing)
         seen: set[str] = set()
-        done = 0
+        last_commit = time.monotonic()
         try:
             for path in tqdm(files, desc="导入", unit="个文件", disable=not progress):
                 seen.add(str(path))
-                if self._ingest_file(manifest, path, report):
-                    done += 1
-                if done >= COMMIT_EVERY:
+                self._ingest_file(manifest, path, report)
+                if self._dirty and time.monotonic() - last_commit > COMMIT_SECONDS:
                     self.commit(manifest)
-                    done = 0
+                    last_commit = time.monotonic()
             self._drop_deleted(manifest, roots, seen, report)
             for root in roots:
                 if str(root) not in manifest.roots:

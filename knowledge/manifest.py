@@ -110,8 +110,10 @@ class ManifestFiles:
         """Replace the manifest atomically."""
         self.folder.mkdir(parents=True, exist_ok=True)
         temporary = self.manifest.with_suffix(".json.tmp")
+        # json.dumps uses the C encoder; json.dump to a file would not.
+        text = json.dumps(manifest.to_json(), ensure_ascii=False)
         with temporary.open("w", encoding="utf-8") as handle:
-            json.dump(manifest.to_json(), handle, ensure_ascii=False)
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, self.manifest)

@@ -170,10 +170,28 @@ def _bigrams(words: list[str]) -> list[str]:
     return grams
 
 
+def _search_words(tokenizer: jieba.Tokenizer, words: list[str]) -> list[str]:
+    """Words plus their dictionary 2- and 3-character parts.
+
+    The same expansion as jieba's ``cut_for_search``, from one ``cut`` pass.
+    """
+    found: list[str] = []
+    for word in words:
+        for size in (2, 3):
+            if len(word) > size:
+                found.extend(
+                    word[i : i + size]
+                    for i in range(len(word) - size + 1)
+                    if tokenizer.FREQ.get(word[i : i + size])
+                )
+        found.append(word)
+    return found
+
+
 def terms(text: str) -> list[str]:
     """Index terms of a text: search-mode words, then bigrams."""
-    words = [w.strip().lower() for w in _jieba().cut(text)]
+    tokenizer = _jieba()
+    words = [w.strip().lower() for w in tokenizer.cut(text)]
     words = [w for w in words if w and _WORD.search(w)]
-    searched = [w.strip().lower() for w in _jieba().cut_for_search(text)]
-    kept = [w for w in searched if w and _WORD.search(w) and w not in STOPWORDS]
+    kept = [w for w in _search_words(tokenizer, words) if w not in STOPWORDS]
     return kept + _bigrams(words)

@@ -76,13 +76,10 @@ def build(engine: Engine, entries: int, batch: int = 50_000) -> float:
     return time.perf_counter() - began
 
 
-def timed_verify(engine: Engine, workers: int = 1) -> tuple[float, float, str]:
-    """Wall-clock and CPU seconds of one verification, and its outcome.
-
-    CPU time is this process's only, so it is left out for worker runs.
-    """
+def timed_verify(engine: Engine) -> tuple[float, float, str]:
+    """Wall-clock and CPU seconds of one verification, and its outcome."""
     wall, cpu = time.perf_counter(), time.process_time()
-    report = verify_chain(engine, workers=workers)
+    report = verify_chain(engine)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return wall, cpu, report.describe()
 
@@ -114,9 +111,6 @@ def main() -> None:
         for run in (1, 2, 3):
             wall, cpu, outcome = timed_verify(engine)
             print(f"verify run {run}: {wall:.2f} s wall, {cpu:.2f} s CPU  {outcome}")
-        for workers in (2, 4):
-            wall, _, outcome = timed_verify(engine, workers)
-            print(f"verify with {workers} worker processes: {wall:.2f} s wall")
 
         middle = args.entries // 2
         with engine.connect() as conn:

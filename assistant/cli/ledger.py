@@ -58,16 +58,11 @@ def _volunteer_id(session: Session, code: str) -> int:
 
 
 @ledger_app.command("verify")
-def verify_command(
-    ctx: typer.Context,
-    workers: int = typer.Option(
-        1, min=1, max=4, help="并行校验的进程数；账本超过 30 万笔时多进程更快。"
-    ),
-) -> None:
+def verify_command(ctx: typer.Context) -> None:
     """重新计算整条哈希链，指出第一笔被篡改、插入或删除的记录。"""
     rt = runtime(ctx)
     upgrade(rt.engine)
-    report = ledger.verify_chain(rt.engine, workers=workers)
+    report = ledger.verify_chain(rt.engine)
     typer.echo(report.describe())
     if not report.ok:
         raise typer.Exit(1)

@@ -5,28 +5,27 @@ whose link to its predecessor is broken was inserted (when the entry after it
 links past it) or follows a deletion. Deleting entries from the very end of
 the chain leaves a valid, shorter chain: compare ``head_seq``/``head_hash``
 with a value written down earlier to catch that.
+
+Verification runs in one process: about two thirds of its time goes to
+fetching rows from the driver, and worker processes (each re-importing the
+application) cost more than they saved on a two-CPU machine.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy import Connection, Engine
 
 from tools.ledger.chain import GENESIS, stamp
 
 log = logging.getLogger(__name__)
 
 Problem = Literal["altered", "inserted", "deleted"]
-# Below this many entries one process is faster than starting workers.
-PARALLEL_MIN = 300_000
-MAX_WORKERS = 4
 PROBLEM_LABELS = {"altered": "被篡改", "inserted": "被插入", "deleted": "被删除"}
 # prev_hash is left out on purpose: see verify_chain.
 COLUMNS = (
@@ -95,120 +94,30 @@ def _hash_row(prev: str, row: Any) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class _Walk:
-    """One pass over a range of seq: good entries, the last good one, a failure."""
+def verify_chain(
+    bind: Engine | Connection, *, batch: int = 20_000, upto: int | None = None
+) -> ChainReport:
+    """Walk the chain (up to seq ``upto``) and report the first break."""
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            return verify_chain(conn, batch=batch, upto=upto)
 
-    count: int
-    last_seq: int
-    last_hash: str
-    failed_at: int | None = None
-
-
-def _walk(
-    conn: Connection, start_hash: str, batch: int, lo: int | None, hi: int | None
-) -> _Walk:
-    """Check every entry with ``lo <= seq <= hi`` against the one before it."""
-    bounds = [f"seq >= {int(lo)}"] if lo is not None else []
-    bounds += [f"seq <= {int(hi)}"] if hi is not None else []
-    where = f" WHERE {' AND '.join(bounds)}" if bounds else ""
+    where = "" if upto is None else f" WHERE seq <= {int(upto)}"
     sql = f"SELECT {COLUMNS} FROM ledger_entries{where} ORDER BY seq"
-    count, last_seq, last_hash = 0, 0, start_hash
+    count, last_seq, last_hash = 0, 0, GENESIS
     hash_row = _hash_row
-    for rows in _batches(conn, sql, batch):
+    for rows in _batches(bind, sql, batch):
         for row in rows:
             # Hashing with the previous entry's hash checks the entry's content
             # and its link at once; the stored prev_hash is read only on failure.
             if hash_row(last_hash, row) != row[9]:
-                return _Walk(count, last_seq, last_hash, row[0])
+                problem, seq = _diagnose(bind, row[0])
+                return ChainReport(count, last_seq, last_hash, problem, seq)
             last_hash, last_seq = row[9], row[0]
             count += 1
-    return _Walk(count, last_seq, last_hash)
 
-
-def _hash_before(conn: Connection, seq: int) -> str:
-    sql = f"SELECT hash FROM ledger_entries WHERE seq < {int(seq)} ORDER BY seq DESC"
-    found = conn.exec_driver_sql(f"{sql} LIMIT 1").scalar()
-    return str(found) if found is not None else GENESIS
-
-
-def _walk_range(url: str, lo: int, hi: int, batch: int) -> _Walk:
-    """Worker process: check one seq range over a connection of its own."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return _walk(conn, _hash_before(conn, lo), batch, lo, hi)
-    finally:
-        engine.dispose()
-
-
-def _ranges(conn: Connection, upto: int | None, workers: int) -> list[tuple[int, int]]:
-    """Split the chain into ``workers`` seq ranges, or one if it is small."""
-    where = "" if upto is None else f" WHERE seq <= {int(upto)}"
-    low, high, count = conn.exec_driver_sql(
-        f"SELECT min(seq), max(seq), count(*) FROM ledger_entries{where}"
-    ).one()
-    if not count or workers < 2 or count < PARALLEL_MIN:
-        return []
-    step = -(-(high - low + 1) // workers)
-    return [(a, min(a + step - 1, high)) for a in range(low, high + 1, step)]
-
-
-def _parallel(
-    conn: Connection, ranges: list[tuple[int, int]], batch: int
-) -> list[_Walk]:
-    url = conn.engine.url
-    target = url.render_as_string(hide_password=False)
-    # "spawn": a forked child would share the parent's database handles.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(len(ranges), mp_context=context) as pool:
-        futures = [pool.submit(_walk_range, target, a, b, batch) for a, b in ranges]
-        return [f.result() for f in futures]
-
-
-def _file_backed(conn: Connection) -> bool:
-    url = conn.engine.url
-    if url.get_backend_name() == "sqlite":
-        return url.database not in (None, "", ":memory:")
-    return True
-
-
-def verify_chain(
-    bind: Engine | Connection,
-    *,
-    batch: int = 20_000,
-    upto: int | None = None,
-    workers: int = 1,
-) -> ChainReport:
-    """Walk the chain (up to seq ``upto``) and report the first break.
-
-    With ``workers`` > 1, a chain of ``PARALLEL_MIN`` entries or more is
-    checked in that many processes (at most ``MAX_WORKERS``), one seq range
-    each. They are started with "spawn", so a calling script needs the usual
-    ``if __name__ == "__main__":`` guard.
-    """
-    if isinstance(bind, Engine):
-        with bind.connect() as conn:
-            return verify_chain(conn, batch=batch, upto=upto, workers=workers)
-
-    workers = max(1, min(workers, MAX_WORKERS))
-    ranges = _ranges(bind, upto, workers) if _file_backed(bind) else []
-    if ranges:
-        walks = _parallel(bind, ranges, batch)
-    else:
-        walks = [_walk(bind, GENESIS, batch, None, upto)]
-
-    count, head_seq, head_hash = 0, 0, GENESIS
-    for walk in walks:
-        if walk.count:
-            head_seq, head_hash = walk.last_seq, walk.last_hash
-        count += walk.count
-        if walk.failed_at is not None:
-            problem, seq = _diagnose(bind, walk.failed_at)
-            return ChainReport(count, head_seq, head_hash, problem, seq)
-
-    log.info("ledger verified: %s entries, head %s", count, head_seq)
-    return ChainReport(count, head_seq, head_hash)
+    log.info("ledger verified: %s entries, head %s", count, last_seq)
+    return ChainReport(count, last_seq, last_hash)
 
 
 def _diagnose(conn: Connection, seq: int) -> tuple[Problem, int]:

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tools import ledger
 from tools.db import LedgerEntry, session_scope
-from tools.ledger import verify
 from tools.ledger.verify import verify_chain
 
 AT = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -159,19 +158,3 @@ def test_verification_can_stop_at_a_given_entry(chain: Engine) -> None:
 
     assert verify_chain(chain, upto=4).ok
     assert not verify_chain(chain).ok
-
-
-@pytest.fixture
-def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Check even this short chain in worker processes, one seq range each."""
-    monkeypatch.setattr(verify, "PARALLEL_MIN", 1)
-
-
-@pytest.mark.usefixtures("parallel")
-def test_worker_processes_find_what_one_process_finds(chain: Engine) -> None:
-    run(chain, "DELETE FROM ledger_entries WHERE seq = 4")
-
-    report = verify_chain(chain, workers=2)
-
-    assert (report.problem, report.seq, report.entries) == ("deleted", 5, 3)
-    assert report == verify_chain(chain, workers=1)

@@ -9,13 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tools import taxonomy
-from tools.db import Assignment, Community, Grid, Need, Resident
+from tools.db import Assignment, Community, Grid, Need, Resident, Volunteer
 from tools.matching.pool import DAYS
 from tools.needs.validation import preferred_slot
 
 CST = timezone(timedelta(hours=8), "CST")
 # Assignments that already hold a place on a need.
 HOLDING = ("offered", "accepted", "assigned", "in_service", "completed")
+WORKING = ("accepted", "assigned", "in_service")
 
 
 @dataclass(frozen=True)
@@ -77,13 +78,19 @@ def query_for_need(
         slot: tuple[str, str] | None = slot_at(need.preferred_at)
     else:
         slot = preferred_slot(need.preferred_time)
-    holding = session.scalars(
-        select(Assignment.volunteer_id).where(
-            Assignment.need_id == need.id, Assignment.status.in_(HOLDING)
-        )
-    )
+    holding = session.execute(
+        select(Assignment.volunteer_id, Assignment.status, Volunteer.gender)
+        .join(Volunteer, Volunteer.id == Assignment.volunteer_id)
+        .where(Assignment.need_id == need.id, Assignment.status.in_(HOLDING))
+    ).all()
+    # Volunteers already on the need count towards the team and its rule.
+    spec = taxonomy.category(need.category)
+    on_it = [row for row in holding if row.status in WORKING]
+    has_gender = any(row.gender == need.beneficiary_gender for row in on_it)
     return MatchQuery.for_category(
         need.category,
+        volunteers_needed=max(1, spec.volunteers_needed - len(on_it)),
+        same_gender_required=spec.same_gender_required and not has_gender,
         grid_id=grid.id if grid else None,
         community_id=community.id if community else None,
         street_id=community.street_id if community else None,
@@ -93,5 +100,5 @@ def query_for_need(
         beneficiary_gender=need.beneficiary_gender,
         contact_volunteer_id=resident.contact_volunteer_id if resident else None,
         year=now.astimezone(CST).year,
-        exclude=tuple(holding),
+        exclude=tuple(row.volunteer_id for row in holding),
     )

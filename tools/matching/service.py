@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
@@ -123,6 +123,4 @@ def match_volunteers(
     result = match_query(cached_pool(session), query, k)
     ms = (time.perf_counter() - began) * 1000
     log.info("matching: need %s, %s eligible, %.1f ms", need.id, result.eligible, ms)
-    return MatchResult(
-        **{**result.__dict__, "need_id": need.id, "need_code": need.code}
-    )
+    return replace(result, need_id=need.id, need_code=need.code)

@@ -178,3 +178,19 @@ def test_an_assignment_is_reflected_in_the_next_ranking_after_commit(
             assignments.assign(session, org.staff, other, [first.id])
 
     assert ranked(sessions, org, need.id) == ["SECOND", "FIRST"]
+
+
+def test_a_bathing_team_with_a_woman_on_it_needs_one_more_of_any_gender(
+    sessions: sessionmaker[Session], org: SmallOrg
+) -> None:
+    nurse = {"skills": ["助浴"], "certifications": ["护理"]}
+    with session_scope(sessions) as session:
+        woman = add_volunteer(session, org, "F1", gender="F", grid="G4", **nurse)
+        add_volunteer(session, org, "M1", gender="M", **nurse)
+        need = add_need(session, org, "助浴", beneficiary_gender="F")
+        assignments.assign(session, org.staff, need.id, [woman.id])
+    with session_scope(sessions) as session:
+        result = match_volunteers(session, org.staff, need.id)
+
+    assert [c.code for c in result.candidates] == ["M1"]
+    assert result.volunteers_needed == 1 and result.team_complete

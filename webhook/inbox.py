@@ -9,11 +9,11 @@ compare-and-set updates, so exactly one of them wins.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, delete, func, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -69,6 +69,93 @@ def upsert(conn: Connection, table: Any) -> Any:
     return dialect.insert(table)
 
 
+_PREPARED: dict[tuple[str, str], Any] = {}
+
+
+def prepared(conn: Connection, name: str, build: Callable[[Connection], Any]) -> Any:
+    """A statement built once per database kind and reused.
+
+    Statements on the hot path take their values as bound parameters, so
+    that SQLAlchemy neither rebuilds them nor recomputes their cache key.
+    """
+    key = (conn.dialect.name, name)
+    stmt = _PREPARED.get(key)
+    if stmt is None:
+        stmt = _PREPARED[key] = build(conn)
+    return stmt
+
+
+NEW_FIELDS = (
+    "dedup_key",
+    "openid",
+    "account",
+    "kind",
+    "text",
+    "status",
+    "answer",
+    "reply_text",
+    "owner",
+    "lease_until",
+    "created_at",
+    "updated_at",
+)
+
+
+def _insert_message(conn: Connection) -> Any:
+    return (
+        upsert(conn, MSG)
+        .values({name: bindparam(name) for name in NEW_FIELDS})
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(MSG.c.id)
+    )
+
+
+def _insert_pending(conn: Connection) -> Any:
+    names = ("inbound_id", "openid", "seq", "text", "created_at")
+    return (
+        upsert(conn, PENDING)
+        .values({name: bindparam(name) for name in names})
+        .on_conflict_do_nothing(index_elements=["inbound_id", "seq"])
+    )
+
+
+REPEAT = (
+    update(MSG)
+    .where(MSG.c.dedup_key == bindparam("key"))
+    .values(deliveries=MSG.c.deliveries + 1, updated_at=bindparam("now"))
+    .returning(*COLUMNS)
+)
+ANSWERED = (
+    update(MSG)
+    .where(MSG.c.id == bindparam("row_id"))
+    .values(
+        status="delivered",
+        answer=bindparam("answer"),
+        answered_at=bindparam("now"),
+        updated_at=bindparam("now"),
+    )
+)
+REPLY = (
+    update(MSG)
+    .where(MSG.c.id == bindparam("row_id"))
+    .values(reply_text=bindparam("reply"), updated_at=bindparam("now"))
+)
+OPEN_PARTS = (
+    select(PENDING.c.id, PENDING.c.text)
+    .where(PENDING.c.openid == bindparam("openid"), PENDING.c.delivered_at.is_(None))
+    .order_by(PENDING.c.inbound_id, PENDING.c.seq)
+)
+TAKE_PARTS = (
+    update(PENDING)
+    .where(
+        PENDING.c.id.in_(bindparam("ids", expanding=True)),
+        PENDING.c.delivered_at.is_(None),
+    )
+    .values(delivered_at=bindparam("now"))
+    .returning(PENDING.c.id)
+)
+
+
 def record(
     conn: Connection, new: NewMessage, owner: str, lease: float
 ) -> tuple[Inbound, bool]:
@@ -93,21 +180,23 @@ def record(
         "created_at": now,
         "updated_at": now,
     }
-    stmt = (
-        upsert(conn, MSG)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["dedup_key"])
-    )
-    stored = conn.execute(stmt.returning(*COLUMNS)).first()
-    if stored is not None:
-        return _snapshot(stored), True
+    stmt = prepared(conn, "insert_message", _insert_message)
+    stored_id = conn.execute(stmt, values).scalar()
+    if stored_id is not None:
+        row = Inbound(
+            id=stored_id,
+            openid=new.openid,
+            kind=new.kind,
+            text=new.text,
+            status=status,
+            route=None,
+            deliveries=1,
+            answer=new.reply,
+            reply_text=new.reply,
+        )
+        return row, True
 
-    first = conn.execute(
-        update(MSG)
-        .where(MSG.c.dedup_key == new.dedup_key)
-        .values(deliveries=MSG.c.deliveries + 1, updated_at=now)
-        .returning(*COLUMNS)
-    ).one()
+    first = conn.execute(REPEAT, {"key": new.dedup_key, "now": now}).one()
     return _snapshot(first), False
 
 
@@ -179,11 +268,7 @@ def claim_passive(conn: Connection, inbound_id: int, reply: str) -> bool:
 
 def remember_reply(conn: Connection, inbound_id: int, reply: str) -> None:
     """Keep the passive reply sent, so that a retried delivery gets it again."""
-    conn.execute(
-        update(MSG)
-        .where(MSG.c.id == inbound_id)
-        .values(reply_text=reply, updated_at=utcnow())
-    )
+    conn.execute(REPLY, {"row_id": inbound_id, "reply": reply, "now": utcnow()})
 
 
 def close(conn: Connection, inbound_id: int, reply: str) -> None:
@@ -201,22 +286,19 @@ def add_pending(
     """Store an answer as parts for the user's next passive reply (idempotent)."""
     now = utcnow()
     rows = [
-        {"inbound_id": row.id, "openid": row.openid, "seq": seq, "text": text}
+        {
+            "inbound_id": row.id,
+            "openid": row.openid,
+            "seq": seq,
+            "text": text,
+            "created_at": now,
+        }
         for seq, text in enumerate(parts)
     ]
     if rows:
-        conn.execute(
-            upsert(conn, PENDING)
-            .values([{**r, "created_at": now} for r in rows])
-            .on_conflict_do_nothing(index_elements=["inbound_id", "seq"])
-        )
-    done = conn.execute(
-        update(MSG)
-        .where(MSG.c.id == row.id)
-        .values(status="delivered", answer=answer, answered_at=now, updated_at=now)
-        .returning(*COLUMNS)
-    ).one()
-    return _snapshot(done)
+        conn.execute(prepared(conn, "insert_pending", _insert_pending), rows)
+    conn.execute(ANSWERED, {"row_id": row.id, "answer": answer, "now": now})
+    return replace(row, status="delivered", answer=answer)
 
 
 def has_pending(conn: Connection, openid: str) -> bool:
@@ -241,26 +323,13 @@ def take_reply(
     is kept on the message for retries in the same transaction. A part that
     another delivery took meanwhile is left to that delivery.
     """
-    rows = conn.execute(
-        select(PENDING.c.id, PENDING.c.text)
-        .where(PENDING.c.openid == openid, PENDING.c.delivered_at.is_(None))
-        .order_by(PENDING.c.inbound_id, PENDING.c.seq)
-    ).all()
+    rows = conn.execute(OPEN_PARTS, {"openid": openid}).all()
     parts: list[str] = []
     more = False
     if rows:
         count = take_within([r.text for r in rows], limit)
-        taken = set(
-            conn.execute(
-                update(PENDING)
-                .where(
-                    PENDING.c.id.in_([r.id for r in rows[:count]]),
-                    PENDING.c.delivered_at.is_(None),
-                )
-                .values(delivered_at=utcnow())
-                .returning(PENDING.c.id)
-            ).scalars()
-        )
+        ids = [r.id for r in rows[:count]]
+        taken = set(conn.execute(TAKE_PARTS, {"ids": ids, "now": utcnow()}).scalars())
         parts = [r.text for r in rows[:count] if r.id in taken]
         more = count < len(rows)
     reply = compose(parts, more)

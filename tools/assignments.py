@@ -234,15 +234,7 @@ def confirm_service(
     """
     need = _need(session, need_id)
     role = _confirmer(actor, need)
-    pending = [
-        row
-        for row in _assignments(session, need, ("completed",))
-        if row.minutes
-        and session.scalar(
-            select(ServiceRecord.id).where(ServiceRecord.assignment_id == row.id)
-        )
-        is None
-    ]
+    pending = _unconfirmed(session, need)
     if not pending:
         raise ToolInputError(f"需求 {need.code} 没有待确认的服务时长。")
 
@@ -270,6 +262,19 @@ def confirm_service(
     append(session, [earn_transfer(r, project) for r in records])
     log.info("need %s: %s service records confirmed by %s", need.id, len(records), role)
     return records
+
+
+def _unconfirmed(session: Session, need: Need) -> list[Assignment]:
+    """Completed assignments whose minutes have no service record yet."""
+    recorded = set(
+        session.scalars(
+            select(ServiceRecord.assignment_id)
+            .join(Assignment, Assignment.id == ServiceRecord.assignment_id)
+            .where(Assignment.need_id == need.id)
+        )
+    )
+    rows = _assignments(session, need, ("completed",))
+    return [row for row in rows if row.minutes and row.id not in recorded]
 
 
 def _project_of(session: Session, need: Need, code: str) -> Project:

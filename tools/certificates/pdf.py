@@ -59,6 +59,21 @@ def render_pdf(text: CertificateText, path: Path) -> Path:
     page.setFont(font, 10)
     page.drawRightString(width - MARGIN, height - MARGIN - 40, f"编号：{text.serial}")
 
+    page.setFont(font, 13)
+    y = _fields(page, text, height - MARGIN - 90)
+    y = _statement(page, text, y - LINE * 2, width)
+
+    page.setFont(font, 9)
+    check = f"核验：weiai ledger certificate verify {text.serial}"
+    page.drawString(MARGIN, MARGIN + 14, check)
+    page.drawString(MARGIN, MARGIN, f"记录摘要：{text.digest}")
+    page.showPage()
+    page.save()
+    return path
+
+
+def _fields(page: canvas.Canvas, text: CertificateText, y: float) -> float:
+    """The volunteer, the period, the hours and the content; returns the new y."""
     rows = [
         ("志愿者姓名", text.name),
         ("性别", text.gender),
@@ -67,8 +82,6 @@ def render_pdf(text: CertificateText, path: Path) -> Path:
         ("服务时间段", text.period),
         ("志愿服务时长", f"{text.hours} 小时"),
     ]
-    y = height - MARGIN - 90
-    page.setFont(font, 13)
     for label, value in rows:
         page.drawString(MARGIN, y, f"{label}：{value}")
         y -= LINE
@@ -78,8 +91,13 @@ def render_pdf(text: CertificateText, path: Path) -> Path:
         for line in _wrap(part, 30):
             y -= LINE
             page.drawString(MARGIN + 24, y, line)
+    return y
 
-    y -= LINE * 2
+
+def _statement(
+    page: canvas.Canvas, text: CertificateText, y: float, width: float
+) -> float:
+    """The attestation, the issuing organisation and the date."""
     statement = (
         "兹证明上述志愿者在我单位登记的志愿服务记录属实，"
         "服务时长依据志愿服务记录信息如实统计。"
@@ -87,16 +105,7 @@ def render_pdf(text: CertificateText, path: Path) -> Path:
     for line in _wrap(statement, 34):
         page.drawString(MARGIN, y, line)
         y -= LINE
-
     y -= LINE
     page.drawRightString(width - MARGIN, y, f"记录单位：{text.issuer}")
     page.drawRightString(width - MARGIN, y - LINE, f"出具日期：{text.issued_on}")
-
-    page.setFont(font, 9)
-    page.drawString(
-        MARGIN, MARGIN + 14, f"核验：weiai ledger certificate verify {text.serial}"
-    )
-    page.drawString(MARGIN, MARGIN, f"记录摘要：{text.digest}")
-    page.showPage()
-    page.save()
-    return path
+    return y - LINE

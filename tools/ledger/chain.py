@@ -118,39 +118,7 @@ def append(session: Session, transfers: Sequence[Transfer]) -> list[LedgerEntry]
     lock_chain(session)
     _check_balances(session, transfers)
     seq, prev = chain_head(session)
-
-    rows: list[dict[str, object]] = []
-    for t in transfers:
-        seq += 1
-        at = t.at.astimezone(UTC) if t.at.tzinfo else t.at.replace(tzinfo=UTC)
-        memo = _clean_memo(t.memo)
-        digest = entry_hash(
-            prev,
-            at,
-            t.kind,
-            t.from_account,
-            t.to_account,
-            t.minutes,
-            t.project_id,
-            t.service_record_id,
-            memo,
-        )
-        rows.append(
-            {
-                "seq": seq,
-                "at": at,
-                "kind": t.kind,
-                "from_account": t.from_account,
-                "to_account": t.to_account,
-                "minutes": t.minutes,
-                "project_id": t.project_id,
-                "service_record_id": t.service_record_id,
-                "memo": memo,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
-        prev = digest
+    rows = _chained_rows(transfers, seq, prev)
 
     session.execute(insert(LedgerEntry), rows)
     first, last = rows[0]["seq"], rows[-1]["seq"]
@@ -162,6 +130,41 @@ def append(session: Session, transfers: Sequence[Transfer]) -> list[LedgerEntry]
             .order_by(LedgerEntry.seq)
         )
     )
+
+
+def _chained_rows(
+    transfers: Sequence[Transfer], seq: int, prev: str
+) -> list[dict[str, object]]:
+    """Insertable rows for ``transfers``, numbered and hashed after the head."""
+    rows: list[dict[str, object]] = []
+    for t in transfers:
+        seq += 1
+        at = t.at.astimezone(UTC) if t.at.tzinfo else t.at.replace(tzinfo=UTC)
+        memo = _clean_memo(t.memo)
+        fields = {
+            "at": at,
+            "kind": t.kind,
+            "from_account": t.from_account,
+            "to_account": t.to_account,
+            "minutes": t.minutes,
+            "project_id": t.project_id,
+            "service_record_id": t.service_record_id,
+            "memo": memo,
+        }
+        digest = entry_hash(
+            prev,
+            at,
+            t.kind,
+            t.from_account,
+            t.to_account,
+            t.minutes,
+            t.project_id,
+            t.service_record_id,
+            memo,
+        )
+        rows.append({"seq": seq, **fields, "prev_hash": prev, "hash": digest})
+        prev = digest
+    return rows
 
 
 def _check(t: Transfer) -> None:

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 import weakref
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,7 +40,6 @@ def _per_volunteer(session: Session, query: Any) -> dict[int, Any]:
 def load_pool(session: Session, now: datetime | None = None) -> Pool:
     """Read every active volunteer and their workload into a new pool."""
     began = time.perf_counter()
-    now = now or datetime.now(UTC)
     vols = session.execute(
         select(
             Volunteer.id, Volunteer.code, Volunteer.name, Volunteer.gender,
@@ -56,35 +56,48 @@ def load_pool(session: Session, now: datetime | None = None) -> Pool:
             select(Grid.id, Grid.community_id, Community.street_id).join(Community)
         )
     }
-    workload = _workload(session, now)
+    workload = _workload(session, now or datetime.now(UTC))
 
+    pool = _columns(vols, places, workload)
+    ms = (time.perf_counter() - began) * 1000
+    log.info("matching: loaded %s volunteers in %.0f ms", len(pool), ms)
+    return pool
+
+
+def _columns(
+    vols: Sequence[Any],
+    places: dict[int, tuple[int, int]],
+    workload: dict[int, tuple[float, ...]],
+) -> Pool:
+    """Turn volunteer rows into the pool's column arrays."""
     skills = [list(v.skills or []) for v in vols]
     certs = [list(v.certifications or []) for v in vols]
     skill_bits, cert_bits = tag_bits(skills), tag_bits(certs)
-    ids = np.array([v.id for v in vols], dtype=np.int64)
     place = [places.get(v.grid_id, (-1, -1)) for v in vols]
-
     # Columns: open tasks, recent minutes, completed, dropped, rating sum, count.
     work = np.array(
         [workload.get(v.id, (0.0,) * 6) for v in vols], dtype=np.float64
     ).reshape(-1, 6)
 
-    pool = Pool(
-        ids=ids,
+    def column(values: list[Any], dtype: Any) -> np.ndarray:
+        return np.array(values, dtype=dtype)
+
+    return Pool(
+        ids=column([v.id for v in vols], np.int64),
         codes=[v.code for v in vols],
         names=[v.name for v in vols],
-        grid=np.array([v.grid_id for v in vols], dtype=np.int64),
-        community=np.array([p[0] for p in place], dtype=np.int64),
-        street=np.array([p[1] for p in place], dtype=np.int64),
-        lat=np.radians(np.array([v.lat for v in vols], dtype=np.float64)),
-        lng=np.radians(np.array([v.lng for v in vols], dtype=np.float64)),
-        male=np.array([v.gender == "M" for v in vols], dtype=bool),
-        birth_year=np.array([v.birth_year for v in vols], dtype=np.int32),
-        party=np.array([v.party_member for v in vols], dtype=bool),
+        grid=column([v.grid_id for v in vols], np.int64),
+        community=column([p[0] for p in place], np.int64),
+        street=column([p[1] for p in place], np.int64),
+        lat=np.radians(column([v.lat for v in vols], np.float64)),
+        lng=np.radians(column([v.lng for v in vols], np.float64)),
+        male=column([v.gender == "M" for v in vols], bool),
+        birth_year=column([v.birth_year for v in vols], np.int32),
+        party=column([v.party_member for v in vols], bool),
         skills=pack_tags(skills, skill_bits),
         certs=pack_tags(certs, cert_bits),
-        availability=np.array(
-            [availability_mask(v.availability) for v in vols], dtype=np.int64
+        availability=column(
+            [availability_mask(v.availability) for v in vols], np.int64
         ),
         load=work[:, 0],
         recent_minutes=work[:, 1],
@@ -95,9 +108,6 @@ def load_pool(session: Session, now: datetime | None = None) -> Pool:
         skill_bits=skill_bits,
         cert_bits=cert_bits,
     )
-    ms = (time.perf_counter() - began) * 1000
-    log.info("matching: loaded %s volunteers in %.0f ms", len(pool), ms)
-    return pool
 
 
 def _workload(session: Session, now: datetime) -> dict[int, tuple[float, ...]]:

@@ -8,8 +8,10 @@ Prints, for 100 concurrent connections:
      a service account, and the share of messages a subscription account
      answers by WeChat's third delivery.
 
-Each server runs in its own process on a free port with a fresh SQLite
-database in a temporary directory. Run: .venv/bin/python bench/webhook.py
+Each server runs in its own process on a free port, with a fresh SQLite
+database in a temporary directory and, with ``--postgres URL``, again with a
+fresh private schema on that PostgreSQL server (dropped afterwards).
+Run: .venv/bin/python bench/webhook.py [--postgres postgresql+psycopg://...]
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -88,16 +94,17 @@ def _start(
     raise SystemExit(f"{kind} server did not start")
 
 
-def _app_env(tmp: Path, account: str) -> dict[str, str]:
+def _app_env(tmp: Path, account: str, database: str) -> dict[str, str]:
     from tools.db import make_engine, upgrade
 
-    db = tmp / f"{account}.db"
-    engine = make_engine(f"sqlite:///{db}")
+    if database == "sqlite":
+        database = f"sqlite:///{tmp / f'{account}-{uuid.uuid4().hex[:6]}.db'}"
+    engine = make_engine(database)
     upgrade(engine)
     engine.dispose()
     return {
         **os.environ,
-        "WEIAI_DATABASE_URL": f"sqlite:///{db}",
+        "WEIAI_DATABASE_URL": database,
         "WEIAI_DATA_DIR": str(tmp / "data"),
         "WEIAI_WECHAT_ENABLED": "true",
         "WEIAI_WECHAT_TOKEN": TOKEN,
@@ -108,6 +115,34 @@ def _app_env(tmp: Path, account: str) -> dict[str, str]:
         "WEIAI_LOG_LEVEL": "ERROR",
         "HF_HUB_OFFLINE": "1",
     }
+
+
+@contextmanager
+def _pg_schema(base: str) -> Iterator[str]:
+    """A URL on a fresh private schema of ``base``, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def _database(kind: str, postgres: str | None) -> Iterator[str]:
+    if kind == "sqlite":
+        yield "sqlite"
+        return
+    assert postgres is not None
+    with _pg_schema(postgres) as url:
+        yield url
 
 
 def _requests(count: int, prefix: str) -> list[tuple[dict[str, str], str]]:
@@ -240,58 +275,68 @@ def _ms(value: str) -> float:
     return float(value)
 
 
-def _throughput(tmp: Path, seconds: int) -> None:
+def _report(label: str, figures: dict[str, float]) -> None:
+    print(
+        f"{label:18s} {figures['rps']:7.0f} req/s  p50 {figures['50%']:7.1f} ms  "
+        f"p99 {figures['99%']:7.1f} ms  timeouts {figures['timeouts']:.0f}  "
+        f"non-2xx {figures['non2xx']:.0f}"
+    )
+
+
+def _serve_and_load(
+    kind: str, env: dict[str, str], script: Path, seconds: int, delay: float = 0.0
+) -> dict[str, float]:
+    proc, port = _start(kind, delay, env)
+    try:
+        return _wrk(f"http://127.0.0.1:{port}", script, seconds, "5s")
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def _throughput(tmp: Path, seconds: int, databases: list[str], pg: str | None) -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk not found: apt-get install -y wrk")
     threads = min(os.cpu_count() or 1, 4)
     script = _lua_script(tmp, 40000, threads)
-    results = {}
-    for kind in ("bare", "webhook"):
-        env = _app_env(tmp, "subscription") if kind == "webhook" else dict(os.environ)
-        proc, port = _start(kind, 0.0, env)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            figures = _wrk(url, script, seconds, "5s")
-        finally:
-            proc.kill()
-            proc.wait()
-        results[kind] = figures
-        print(
-            f"{kind:8s} {figures['rps']:8.0f} req/s  p50 {figures['50%']:7.1f} ms  "
-            f"p99 {figures['99%']:7.1f} ms  timeouts {figures['timeouts']:.0f}  "
-            f"non-2xx {figures['non2xx']:.0f}"
-        )
-    ratio = results["webhook"]["rps"] / results["bare"]["rps"]
-    print(f"ratio webhook/bare throughput: {ratio:.2f} (target >= 0.5)")
+    bare = _serve_and_load("bare", dict(os.environ), script, seconds)
+    _report("bare FastAPI", bare)
+    for database in databases:
+        with _database(database, pg) as url:
+            env = _app_env(tmp, "subscription", url)
+            figures = _serve_and_load("webhook", env, script, seconds)
+        _report(f"webhook {database}", figures)
+        ratio = figures["rps"] / bare["rps"]
+        print(f"  ratio webhook {database}/bare: {ratio:.2f} (target >= 0.5)")
 
 
-def _slow_model(tmp: Path, seconds: int, count: int) -> None:
+def _slow_model(
+    tmp: Path, seconds: int, count: int, database: str, pg: str | None
+) -> None:
     threads = min(os.cpu_count() or 1, 4)
     script = _lua_script(tmp, 20000, threads)
-    proc, port = _start("webhook", 8.0, _app_env(tmp, "service"))
-    try:
-        figures = _wrk(f"http://127.0.0.1:{port}", script, seconds, "5s")
-    finally:
-        proc.kill()
-        proc.wait()
+    with _database(database, pg) as url:
+        env = _app_env(tmp, "service", url)
+        figures = _serve_and_load("webhook", env, script, seconds, 8.0)
     # wrk counts a request that passed its 5 s timeout as an error, not done.
     done, late = figures["requests"], figures["timeouts"]
     share = 100 * done / (done + late) if done + late else 0.0
     print(
-        f"service account, 8 s model: {done:.0f}/{done + late:.0f} deliveries "
-        f"answered within 5 s ({share:.1f}%), p50 {figures['50%']:.0f} ms, "
-        f"p99 {figures['99%']:.0f} ms (target 100%)"
+        f"{database}, service account, 8 s model: {done:.0f}/{done + late:.0f} "
+        f"deliveries answered within 5 s ({share:.1f}%), "
+        f"p50 {figures['50%']:.0f} ms, p99 {figures['99%']:.0f} ms (target 100%)"
     )
 
-    proc, port = _start("webhook", 8.0, _app_env(tmp, "subscription"))
-    try:
-        answered = asyncio.run(_three_deliveries(port, count))
-    finally:
-        proc.kill()
-        proc.wait()
+    with _database(database, pg) as url:
+        proc, port = _start("webhook", 8.0, _app_env(tmp, "subscription", url))
+        try:
+            answered = asyncio.run(_three_deliveries(port, count))
+        finally:
+            proc.kill()
+            proc.wait()
     print(
-        f"subscription account, 8 s model: {answered}/{count} messages answered "
-        f"by the third delivery ({100 * answered / count:.0f}%)"
+        f"{database}, subscription account, 8 s model: {answered}/{count} messages "
+        f"answered by the third delivery ({100 * answered / count:.0f}%)"
     )
 
 
@@ -327,6 +372,10 @@ def main() -> None:
     parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--slow", type=int, default=200)
+    parser.add_argument(
+        "--postgres", metavar="URL", help="also measure on this PostgreSQL server"
+    )
+    parser.add_argument("--no-slow", action="store_true", help="skip the slow model")
     args = parser.parse_args()
     if args.serve:
         serve(args.serve[0], int(args.serve[1]), float(args.serve[2]))
@@ -336,8 +385,12 @@ def main() -> None:
             f"100 connections, {args.seconds} s per run, 127.0.0.1, "
             f"{os.cpu_count()} CPUs"
         )
-        _throughput(Path(tmp), args.seconds)
-        _slow_model(Path(tmp), args.seconds + 5, args.slow)
+        databases = ["sqlite"] + (["postgresql"] if args.postgres else [])
+        _throughput(Path(tmp), args.seconds, databases, args.postgres)
+        if args.no_slow:
+            return
+        for database in databases:
+            _slow_model(Path(tmp), args.seconds + 5, args.slow, database, args.postgres)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,22 @@ from importlib.metadata import entry_points
 
 import typer
 
-from assistant.cli import chat, core, demo, eval_matching, eval_routing, ledger  # noqa: F401  (registers commands)
-from assistant.cli.app import app
+# Importing a command module registers its commands.
+from assistant.cli import (  # noqa: F401
+    chat,
+    core,
+    demo,
+    eval_matching,
+    eval_routing,
+    ledger,
+)
+from assistant.cli.app import app, eval_app
+from assistant.cli.kb import kb_app, retrieval_eval
 from assistant.logging_setup import configure_logging
 from tools.errors import WeiaiError
+
+app.add_typer(kb_app, name="kb")
+eval_app.command("retrieval")(retrieval_eval)
 
 
 def _load_plugins() -> None:

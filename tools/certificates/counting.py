@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tools.db import LedgerEntry, Project
-from tools.ledger.accounts import EARN, parse_volunteer_account, volunteer_prefix
+from tools.ledger.accounts import EARN, owned_by, parse_volunteer_account
 from tools.ledger.queries import CST
 
 
@@ -38,12 +38,13 @@ def count_service(
 ) -> Counted:
     """Earned entries of the volunteer dated in the period, up to seq ``upto``."""
     since, until = period_bounds(start, end)
+    dialect = session.get_bind().dialect.name
     rows = session.execute(
         select(LedgerEntry.seq, LedgerEntry.to_account, LedgerEntry.minutes,
                LedgerEntry.hash)
         .where(
             LedgerEntry.kind == EARN,
-            LedgerEntry.to_account.like(f"{volunteer_prefix(volunteer_id)}%"),
+            owned_by(LedgerEntry.to_account, volunteer_id, dialect),
             LedgerEntry.at >= since,
             LedgerEntry.at < until,
             LedgerEntry.seq <= upto,

@@ -9,6 +9,9 @@ earned in one project can be moved to another; each project has an account
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_
 
 from tools.errors import ToolInputError
 
@@ -39,6 +42,20 @@ def volunteer_account(volunteer_id: int, project_code: str) -> str:
 def volunteer_prefix(volunteer_id: int) -> str:
     """The key prefix every account of one volunteer starts with."""
     return f"{VOLUNTEER_PREFIX}{int(volunteer_id)}:"
+
+
+def owned_by(column: Any, volunteer_id: int, dialect: str) -> Any:
+    """A condition: ``column`` names one of the volunteer's accounts.
+
+    On SQLite (binary string order) this is a key range the account index
+    serves; elsewhere a LIKE prefix, because a locale collation may order
+    punctuation differently.
+    """
+    prefix = volunteer_prefix(volunteer_id)
+    if dialect == "sqlite":
+        # ";" follows ":" in code-point order: the range is exactly the prefix.
+        return and_(column >= prefix, column < prefix[:-1] + ";")
+    return column.like(f"{prefix}%")
 
 
 def project_account(project_code: str) -> str:

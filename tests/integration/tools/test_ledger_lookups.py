@@ -181,3 +181,21 @@ def test_vanguard_inputs_compare_hours_and_satisfaction_with_the_standards(
     assert not inputs.meets_hours  # 5 of 200 hours
     assert (inputs.ratings, inputs.satisfaction) == (2, 90.0)
     assert inputs.meets_satisfaction  # 90 against 85
+
+
+def test_one_volunteers_balance_never_includes_a_longer_ids_accounts(
+    sessions: sessionmaker[Session],
+) -> None:
+    with session_scope(sessions) as session:
+        ledger.append(
+            session,
+            [
+                earn(4, "bath", 30, IN_2025),
+                earn(42, "bath", 600, IN_2025),
+                earn(40, "green", 700, IN_2025),
+                earn(5, "green", 800, IN_2025),
+            ],
+        )
+    with session_scope(sessions) as session:
+        assert ledger.balances_by_project(session, 4) == {"bath": 30}
+        assert ledger.balances_by_project(session, 42) == {"bath": 600}

@@ -125,7 +125,8 @@ class Runner:
         if event is not None:
             # Run here: wake on the event instead of polling the database.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), max(until - time.monotonic(), 0))
+                async with asyncio.timeout(max(until - time.monotonic(), 0)):
+                    await event.wait()
             known = self._results.get(inbound_id)
             if known is not None:
                 return known

@@ -15,7 +15,7 @@ from typing import Any
 from langchain_core.tools import BaseTool
 from pydantic import BaseModel
 
-from assistant import extract
+from assistant import extract, prompts
 
 NEED_CODE = re.compile(r"XQ\d{6}[0-9A-Z]{5}", re.IGNORECASE)
 # Argument names whose values must be found in the conversation.
@@ -24,7 +24,7 @@ _SPACES = re.compile(r"[\s\-－—]+")
 # Filled by code rather than generated: long text the model would only copy.
 CODE_FILLED: dict[str, tuple[str, ...]] = {"submit_need": ("description",)}
 _LIMIT = re.compile(r"(?:最近|近)\s*(\d{1,2})\s*(?:条|次|笔)")
-_ALL = re.compile(r"全部|所有|包括已(结束|取消|完成)|历史")
+_ALL = re.compile(r"全部|所有|包括已经?(结束|取消|完成)|已经?结束的|历史")
 # Binding codes: 8 characters without 0/O/1/I/L, written after 绑定 or 码.
 _BINDING_CODE = re.compile(r"(?:绑定|码)\s*(?:码|是|为|:|：)?\s*([2-9A-HJKMNP-Z]{8})\b")
 
@@ -169,6 +169,10 @@ def prefill(
     for name, read in readers.items():
         if name in properties and (value := read(text)):
             found[name] = value
+    if "category" in properties:
+        keywords = prompts.table("category_keywords.yaml")
+        if value := extract.category(text, keywords):
+            found["category"] = value
     if "year" in properties and (year := extract.year(text, today or date.today())):
         found["year"] = year
     if "limit" in properties and (match := _LIMIT.search(text)):

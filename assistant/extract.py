@@ -104,3 +104,9 @@ def count(text: str) -> int | None:
     """How many were asked for, as in 「推荐 3 个」."""
     match = _COUNT.search(text)
     return int(match.group(1)) if match else None
+
+
+def category(text: str, keywords: dict[str, str]) -> str | None:
+    """The one category whose plain words the message uses, or None."""
+    named = [name for name, words in keywords.items() if re.search(words, text)]
+    return named[0] if len(named) == 1 else None

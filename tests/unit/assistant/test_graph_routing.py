@@ -24,7 +24,7 @@ async def test_need_is_submitted_only_after_the_user_confirms_the_summary(
         )
     )
     first = await assistant.respond(
-        RESIDENT, "我家水管漏水了，幸福小区3栋，电话13812345678"
+        RESIDENT, "家里有点事想请人来帮忙，幸福小区3栋，电话13812345678"
     )
 
     assert first.awaiting_confirmation
@@ -39,6 +39,19 @@ async def test_need_is_submitted_only_after_the_user_confirms_the_summary(
     assert tool_log.calls[0][1]["contact_phone"] == "13812345678"
     assert "XQ261203ZZ9YY" in second.text
     assert second.tool_calls[0]["args"]["contact_phone"] == "138****5678"
+
+
+async def test_a_plainly_worded_need_is_filled_by_code_without_the_model(
+    assistant: Assistant, model: ScriptedChatModel, tool_log: ToolLog
+) -> None:
+    reply = await assistant.respond(
+        RESIDENT, "厨房水管漏水了，幸福小区3栋2单元，电话13812345678，明天上午来"
+    )
+
+    assert model.calls == []
+    assert reply.awaiting_confirmation
+    assert "维修" in reply.text and "明天上午" in reply.text
+    assert "138****5678" in reply.text
 
 
 async def test_knowledge_question_is_answered_with_its_citation(

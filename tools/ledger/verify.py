@@ -29,9 +29,17 @@ Problem = Literal["altered", "inserted", "deleted"]
 PROBLEM_LABELS = {"altered": "被篡改", "inserted": "被插入", "deleted": "被删除"}
 # prev_hash is left out on purpose: see verify_chain.
 COLUMNS = (
-    "seq, at, kind, from_account, to_account, minutes, project_id, "
+    "seq, {at}, kind, from_account, to_account, minutes, project_id, "
     "service_record_id, memo, hash"
 )
+# PostgreSQL renders the timestamp in the canonical form itself, which is
+# several times faster than building and formatting datetime objects.
+PG_STAMP = "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+
+
+def _columns(conn: Connection) -> str:
+    at = PG_STAMP if conn.dialect.name == "postgresql" else "at"
+    return COLUMNS.format(at=at)
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,7 @@ def verify_chain(
             return verify_chain(conn, batch=batch, upto=upto)
 
     where = "" if upto is None else f" WHERE seq <= {int(upto)}"
-    sql = f"SELECT {COLUMNS} FROM ledger_entries{where} ORDER BY seq"
+    sql = f"SELECT {_columns(bind)} FROM ledger_entries{where} ORDER BY seq"
     count, last_seq, last_hash = 0, 0, GENESIS
     hash_row = _hash_row
     for rows in _batches(bind, sql, batch):
@@ -122,7 +130,8 @@ def verify_chain(
 
 def _diagnose(conn: Connection, seq: int) -> tuple[Problem, int]:
     """Why entry ``seq`` failed: its content, or its link to the one before."""
-    sql = f"SELECT prev_hash, {COLUMNS} FROM ledger_entries WHERE seq = {int(seq)}"
+    where = f"WHERE seq = {int(seq)}"
+    sql = f"SELECT prev_hash, {_columns(conn)} FROM ledger_entries {where}"
     stored_prev, *row = conn.exec_driver_sql(sql).one()
     if _hash_row(stored_prev, row) != row[9]:
         return "altered", seq

@@ -19,10 +19,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def local_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def local_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The bundled GGUF, assembled from the installed parts and verified."""
     pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
-    return assemble(tmp_path_factory.mktemp("models"))
+    path = assemble(tmp_path_factory.mktemp("models"))
+    yield path
+    # 1.1 GB: not left behind in pytest's kept temporary directories.
+    path.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

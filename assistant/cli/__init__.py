@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from importlib.metadata import entry_points
 
+import click
 import typer
 
 # Importing a command module registers its commands.
@@ -42,7 +43,9 @@ def main() -> None:
     configure_logging("WARNING")
     _load_plugins()
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns an Exit's code instead of
+        # raising it.
+        code = app(standalone_mode=False)
     except WeiaiError as exc:
         typer.secho(f"错误：{exc}", err=True, fg=typer.colors.RED)
         sys.exit(1)
@@ -50,10 +53,7 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click's usage errors carry their own exit code
-        from click.exceptions import ClickException
-
-        if isinstance(exc, ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except click.ClickException as exc:  # usage errors carry their own code
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

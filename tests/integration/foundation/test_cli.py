@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,7 @@ def run(
     args: list[str], env: dict[str, str], timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
     # Run outside the repository so that a developer's own .env is not read.
-    cwd = Path(env["WEIAI_DATA_DIR"]).parent
-    cwd.mkdir(parents=True, exist_ok=True)
+    cwd = tempfile.mkdtemp(prefix="weiai-cwd-")
     return subprocess.run(
         [*WEIAI, *args],
         env=env,

@@ -270,6 +270,7 @@ class Assistant:
         await self._stack.aclose()
         self._graph = None
         if self._owns_backend:
+            await self.backend.aclose()
             await asyncio.to_thread(self.backend.close)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import httpx
 from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 
@@ -40,6 +41,13 @@ class ChatBackend:
     close: Callable[[], None] = field(default=lambda: None)
     # The managed local server, when this back-end has one.
     server: LocalServer | None = None
+    # The HTTP client of an OpenAI-compatible back-end, closed by ``aclose``.
+    http_client: httpx.AsyncClient | None = None
+
+    async def aclose(self) -> None:
+        """Close the HTTP client, in the event loop that used it."""
+        if self.http_client is not None:
+            await self.http_client.aclose()
 
 
 # The local server keeps working on a request the client gave up on, so a
@@ -54,20 +62,25 @@ def _openai_model(
     model: str,
     api_key: str,
     local: bool = False,
-) -> BaseChatModel:
+) -> tuple[BaseChatModel, httpx.AsyncClient]:
     from langchain_openai import ChatOpenAI
 
     timeout = (
         max(settings.llm_timeout, LOCAL_TIMEOUT) if local else settings.llm_timeout
     )
-    return ChatOpenAI(
+    client = httpx.AsyncClient(timeout=timeout)
+    chat = ChatOpenAI(
         model=model,
         base_url=base_url,
         api_key=SecretStr(api_key),
+        # A client of its own: the library's shared one stays bound to the
+        # first event loop that used it.
+        http_async_client=client,
         timeout=timeout,
         max_retries=0 if local else settings.llm_max_retries,
         temperature=0.2,
     )
+    return chat, client
 
 
 def _openai_backend(settings: Settings) -> ChatBackend:
@@ -79,10 +92,10 @@ def _openai_backend(settings: Settings) -> ChatBackend:
             "WEIAI_LLM=openai 需要 WEIAI_OPENAI_API_KEY（以及非 OpenAI 服务的 "
             "WEIAI_OPENAI_BASE_URL）；不联网时请使用 WEIAI_LLM=local。"
         )
-    chat = _openai_model(
+    chat, client = _openai_model(
         settings, base_url=settings.openai_base_url, model=model, api_key=key or "none"
     )
-    return ChatBackend(name=f"openai:{model}", model=chat)
+    return ChatBackend(name=f"openai:{model}", model=chat, http_client=client)
 
 
 def _local_backend(settings: Settings) -> ChatBackend:
@@ -100,7 +113,7 @@ def _local_backend(settings: Settings) -> ChatBackend:
         )
     )
     # llama_cpp.server names the model after the path it was given.
-    chat = _openai_model(
+    chat, client = _openai_model(
         settings, base_url=server.base_url, model=str(path), api_key="local", local=True
     )
     return ChatBackend(
@@ -110,6 +123,7 @@ def _local_backend(settings: Settings) -> ChatBackend:
         concurrency=1,
         close=server.stop,
         server=server,
+        http_client=client,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,10 +13,17 @@ from langchain_core.tools import BaseTool
 from pydantic import BaseModel
 
 from assistant.cli.app import eval_app, runtime
-from assistant.eval.routing import evaluate, load_cases, schema_tools, summarise
+from assistant.eval.routing import (
+    Case,
+    Outcome,
+    evaluate,
+    load_cases,
+    schema_tools,
+    summarise,
+)
 from assistant.gate import ModelGate
 from assistant.intent import default_classifier
-from assistant.models import make_chat_backend
+from assistant.models import ChatBackend, make_chat_backend
 
 DEV_SET = Path(__file__).resolve().parent.parent / "eval" / "routing_dev.jsonl"
 
@@ -57,6 +65,20 @@ def _print_summary(summary: dict[str, Any]) -> None:
         )
 
 
+async def _run(
+    cases: list[Case],
+    backend: ChatBackend,
+    gate: ModelGate,
+    progress: Callable[[int, int], None],
+) -> list[Outcome]:
+    try:
+        return await evaluate(
+            cases, default_classifier(), _tools(), backend.model, gate, progress
+        )
+    finally:
+        await backend.aclose()
+
+
 @eval_app.command("routing")
 def routing(
     ctx: typer.Context,
@@ -78,16 +100,7 @@ def routing(
             typer.echo(f"\r已评测 {done}/{total}", nl=done == total, err=True)
 
     try:
-        outcomes = asyncio.run(
-            evaluate(
-                cases,
-                default_classifier(),
-                _tools(),
-                backend.model,
-                gate,
-                progress,
-            )
-        )
+        outcomes = asyncio.run(_run(cases, backend, gate, progress))
     finally:
         backend.close()
     summary = summarise(outcomes, backend.name)

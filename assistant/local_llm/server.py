@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import importlib.util
 import logging
 import socket
 import subprocess
@@ -124,13 +125,12 @@ class LocalServer:
     def _spawn(self) -> None:
         if not self.config.model_path.is_file():
             raise ModelUnavailable(f"模型文件 {self.config.model_path} 不存在。")
-        try:
-            import llama_cpp  # noqa: F401
-        except ImportError as exc:
+        # Found, not imported: the server runs it, this process never needs it.
+        if importlib.util.find_spec("llama_cpp") is None:
             raise ModelUnavailable(
                 '未安装 llama-cpp-python：请运行 pip install -e ".[local]"，'
                 "或设置 WEIAI_LLM=openai 使用在线模型。"
-            ) from exc
+            )
 
         log_path = self.config.log_path
         if log_path is not None:

@@ -72,7 +72,7 @@ async def test_a_forced_tool_call_fills_a_real_need_after_confirmation(
         )
         user = User("wx-openai-2")
         first = await bot.respond(
-            user, "家里水管爆了，沿江花园5栋2单元，电话13812345678"
+            user, "大门锁芯出了毛病，钥匙拧不动，沿江花园5栋2单元，电话13812345678"
         )
         second = await bot.respond(user, "确认")
         listing = await bot.respond(user, "我提交的需求有哪些")

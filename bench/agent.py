@@ -29,8 +29,26 @@ from knowledge import Citation, Hit
 from tools.agent_tools import build_tools
 from tools.db import upgrade
 
-QUESTION = "服务站周六开门吗？"
-REQUEST = "俺家厨房水管漏水了，在沿江花园3栋2单元，电话13812345678，明天上午来人修修"
+# Different wording each round, so that no turn is a full prompt-cache hit.
+TURNS = {
+    "knowledge": [
+        "服务站周六开门吗？",
+        "时间银行的时长能换什么？",
+        "助浴有什么安全要求？",
+    ],
+    # The category is named by no keyword: the model fills it (forced tool).
+    "tool+model": [
+        "大门锁芯出了毛病，钥匙拧不动，沿江花园3栋2单元，电话13812345678",
+        "阳台晾衣架掉下来了，临江雅居5栋，电话13912345678",
+        "家里的窗户关不上了，金沙公寓2栋1单元，电话13712345678",
+    ],
+    # Category, address and phone read by code: no model call at all.
+    "tool+code": [
+        "厨房水管漏水了，沿江花园3栋2单元，电话13812345678",
+        "我妈洗不了澡，想申请助浴，临江雅居5栋，电话13912345678",
+        "想请人上门理发，金沙公寓2栋，电话13712345678",
+    ],
+}
 
 
 class OnePassage:
@@ -64,7 +82,9 @@ def _knowledge(rt: Runtime) -> Any:
     try:
         kb = rt.knowledge
         if kb.documents():
+            print(f"knowledge base: {len(kb.documents())} documents")
             return kb
+        print("knowledge base empty (run weiai init); one-passage stand-in used")
     except Exception as exc:  # any failure: fall back to the stand-in
         print(
             f"default knowledge base unavailable ({type(exc).__name__}); stand-in used"
@@ -92,12 +112,12 @@ async def main(rounds: int) -> None:
     await asyncio.to_thread(bot.backend.prepare or (lambda: None))
     print(f"model server ready in {time.perf_counter() - started:.1f} s")
 
-    results: dict[str, list[tuple[float, float]]] = {"knowledge": [], "tool": []}
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in TURNS}
     for index in range(rounds):
-        results["knowledge"].append(
-            await _timed(bot, User(f"bench-k{index}"), QUESTION)
-        )
-        results["tool"].append(await _timed(bot, User(f"bench-t{index}"), REQUEST))
+        for name, messages in TURNS.items():
+            message = messages[index % len(messages)]
+            user = User(f"bench-{name}-{index}")
+            results[name].append(await _timed(bot, user, message))
     await bot.aclose()
 
     print(

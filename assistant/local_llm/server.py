@@ -30,6 +30,7 @@ from tools.errors import ModelUnavailable
 log = logging.getLogger(__name__)
 
 CHAT_FORMAT = "chatml-function-calling"
+CACHE_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,12 @@ class ServerConfig:
             str(self.n_ctx),
             "--n_threads",
             str(self.n_threads),
+            # Keep the states of several prompt prefixes (about 16 MB each):
+            # fills of one tool and knowledge answers each reuse their own.
+            "--cache",
+            "true",
+            "--cache_size",
+            str(CACHE_BYTES),
         ]
 
 

@@ -1,7 +1,8 @@
 """Answers from the knowledge base: quoted, cited, or honestly absent.
 
-Code chooses the passages and writes the citation lines; the model only
-writes the answer text from the passages it is shown.
+Code chooses the passages and keeps their citations, which each channel
+renders under the answer; the model only writes the answer text from the
+passages it is shown.
 """
 
 from __future__ import annotations
@@ -46,15 +47,6 @@ class Retrieved:
             where = f"《{cite.title}》{cite.section or ''}"
             blocks.append(f"[{number}] {where}\n{hit.text[:PASSAGE_CHARS]}")
         return "\n\n".join(blocks)
-
-    def citation_lines(self) -> list[str]:
-        """One 「出处：…」 line per distinct document section, best first."""
-        seen: list[str] = []
-        for hit in self.hits:
-            line = hit.citation.render()
-            if line not in seen:
-                seen.append(line)
-        return seen
 
     def citations(self) -> list[dict[str, Any]]:
         """The citations as plain data for the API."""

@@ -5,22 +5,27 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import asdict
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from sqlalchemy import select
 
-from assistant.api import Assistant, Reply, User
 from assistant.cli.app import app, runtime
 from assistant.runtime import Runtime
 from tools.db import StaffAccount, Volunteer, session_scope, upgrade
 from tools.errors import ConfigError
+
+# The agent is imported when a chat starts, so that `weiai --help` stays quick.
+if TYPE_CHECKING:
+    from assistant.api import Assistant, Reply, User
 
 ChatRole = Literal["resident", "volunteer", "staff"]
 
 
 def _volunteer_user(rt: Runtime, openid: str) -> User:
     """Bind the terminal user to a demo volunteer once, so hours can be tried."""
+    from assistant.api import User
+
     with session_scope(rt.sessions) as session:
         bound = session.scalar(select(Volunteer.id).where(Volunteer.openid == openid))
         if bound is None:
@@ -38,6 +43,8 @@ def _volunteer_user(rt: Runtime, openid: str) -> User:
 
 
 def _staff_user(rt: Runtime, openid: str) -> User:
+    from assistant.api import User
+
     with session_scope(rt.sessions) as session:
         staff_id = session.scalar(
             select(StaffAccount.id)
@@ -51,6 +58,8 @@ def _staff_user(rt: Runtime, openid: str) -> User:
 
 def cli_user(rt: Runtime, role: ChatRole, name: str) -> User:
     """The terminal user for a role; each role and name has its own memory."""
+    from assistant.api import User
+
     openid = f"cli:{role}:{name}"
     if role == "volunteer":
         return _volunteer_user(rt, openid)
@@ -81,6 +90,8 @@ async def _answer(bot: Assistant, user: User, message: str, as_json: bool) -> No
 
 
 async def _session(rt: Runtime, user: User, messages: list[str], as_json: bool) -> None:
+    from assistant.api import Assistant
+
     bot = Assistant(rt)
     try:
         if messages:

@@ -6,29 +6,28 @@ import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from langchain_core.tools import BaseTool
-from pydantic import BaseModel
 
 from assistant.cli.app import eval_app, runtime
-from assistant.eval.routing import (
-    Case,
-    Outcome,
-    evaluate,
-    load_cases,
-    schema_tools,
-    summarise,
-)
-from assistant.gate import ModelGate
-from assistant.intent import default_classifier
-from assistant.models import ChatBackend, make_chat_backend
+
+# The agent's modules are imported when the command runs, so that
+# `weiai --help` stays quick.
+if TYPE_CHECKING:
+    from langchain_core.tools import BaseTool
+
+    from assistant.eval.routing import Case, Outcome
+    from assistant.gate import ModelGate
+    from assistant.models import ChatBackend
 
 DEV_SET = Path(__file__).resolve().parent.parent / "eval" / "routing_dev.jsonl"
 
 
 def _tools() -> dict[str, BaseTool]:
+    from pydantic import BaseModel
+
+    from assistant.eval.routing import schema_tools
     from assistant.workflows.plan import ServicePlanArgs
     from assistant.workflows.proposal import ProposalArgs
     from assistant.workflows.tools import PLAN_DOC, PROPOSAL_DOC
@@ -71,6 +70,9 @@ async def _run(
     gate: ModelGate,
     progress: Callable[[int, int], None],
 ) -> list[Outcome]:
+    from assistant.eval.routing import evaluate
+    from assistant.intent import default_classifier
+
     try:
         return await evaluate(
             cases, default_classifier(), _tools(), backend.model, gate, progress
@@ -91,6 +93,10 @@ def routing(
     as_json: bool = typer.Option(False, "--json", help="输出机器可读的 JSON 摘要。"),
 ) -> None:
     """意图路由评测：每条消息是否路由到正确的工具、参数是否填对。"""
+    from assistant.eval.routing import load_cases, summarise
+    from assistant.gate import ModelGate
+    from assistant.models import make_chat_backend
+
     cases = load_cases(file)
     backend = make_chat_backend(runtime(ctx).settings)
     gate = ModelGate(backend.concurrency, len(cases), backend.prepare)

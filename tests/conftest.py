@@ -9,13 +9,12 @@ way with ``WEIAI_TEST_REDIS_URL``.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from pg_schema import PG_ENV, postgres_url_or_skip, private_schema_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.settings import Settings
@@ -26,7 +25,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-PG_ENV = "WEIAI_TEST_POSTGRES_URL"
 REDIS_ENV = "WEIAI_TEST_REDIS_URL"
 
 
@@ -40,13 +38,6 @@ def _no_weiai_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setitem(Settings.model_config, "env_file", None)
 
 
-def postgres_url_or_skip() -> str:
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.skip(f"PostgreSQL test skipped: set {PG_ENV} (.ci/run sets it)")
-    return url
-
-
 @pytest.fixture
 def redis_url() -> str:
     url = os.environ.get(REDIS_ENV)
@@ -58,16 +49,8 @@ def redis_url() -> str:
 @pytest.fixture
 def pg_schema_url() -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a fresh, private schema."""
-    base = postgres_url_or_skip()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with private_schema_url(postgres_url_or_skip()) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

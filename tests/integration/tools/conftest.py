@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import random
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import bcrypt
 import pytest
-from sqlalchemy import create_engine, select, text
+from pg_schema import postgres_url_or_skip, private_schema_url
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tools import identity
@@ -91,18 +89,8 @@ def volunteer_id(district: sessionmaker[Session]) -> int:
 @pytest.fixture(scope="module")
 def pg_module_url() -> Iterator[str]:
     """A private PostgreSQL schema shared by one test module."""
-    base = os.environ.get("WEIAI_TEST_POSTGRES_URL")
-    if not base:
-        pytest.skip("PostgreSQL test skipped: set WEIAI_TEST_POSTGRES_URL")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with private_schema_url(postgres_url_or_skip()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

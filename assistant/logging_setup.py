@@ -12,10 +12,15 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 def configure_logging(level: str = "INFO") -> None:
     """Send records to stderr with phones and ID numbers masked."""
     root = logging.getLogger()
-    if any(getattr(h, "_weiai", False) for h in root.handlers):
-        root.setLevel(level.upper())
-        return
+    for existing in root.handlers:
+        if getattr(existing, "_weiai", False):
+            existing.setLevel(level.upper())
+            root.setLevel(level.upper())
+            return
+    # The handler carries the level too: some libraries (bm25s) set their own
+    # loggers to DEBUG, which the root level alone would not hold back.
     handler = logging.StreamHandler()
+    handler.setLevel(level.upper())
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(RedactingFilter())
     handler._weiai = True  # type: ignore[attr-defined]
@@ -23,5 +28,13 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level.upper())
 
     # Libraries that are chatty at INFO or print request bodies.
-    for name in ("httpx", "httpcore", "chromadb", "jieba", "urllib3", "openai"):
+    for name in (
+        "httpx",
+        "httpcore",
+        "chromadb",
+        "jieba",
+        "urllib3",
+        "openai",
+        "bm25s",
+    ):
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -1,0 +1,30 @@
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.logging_setup import configure_logging
+
+
+@pytest.fixture
+def root_handlers() -> Iterator[None]:
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = before
+    root.setLevel(level)
+
+
+@pytest.mark.usefixtures("root_handlers")
+def test_a_library_logging_at_debug_stays_quiet_at_info(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    logging.getLogger().handlers.clear()
+    configure_logging("INFO")
+    chatty = logging.getLogger("some.library")
+    chatty.setLevel(logging.DEBUG)
+    chatty.debug("building index")
+    logging.getLogger("assistant.test").info("reply sent to 13812345678")
+    err = capsys.readouterr().err
+    assert "building index" not in err
+    assert "reply sent to 138****5678" in err

@@ -131,7 +131,7 @@ def label(name: str, schema: dict[str, Any]) -> str:
     spec = schema.get("properties", {}).get(name, {})
     text = str(spec.get("description") or spec.get("title") or name)
     # Descriptions may carry hints after a full stop or bracket; keep the head.
-    return re.split(r"[，。；（(,]", text, maxsplit=1)[0]
+    return re.split(r"[，。；：:（(,]", text, maxsplit=1)[0]
 
 
 def summary(args: dict[str, Any], schema: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ from assistant.cli import (  # noqa: F401
     eval_matching,
     eval_routing,
     ledger,
+    volunteers,
 )
 from assistant.cli.app import app, eval_app
 from assistant.cli.kb import kb_app, retrieval_eval

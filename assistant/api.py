@@ -140,7 +140,9 @@ class Assistant:
         from assistant.workflows.tools import build_workflow_tools
         from tools.agent_tools import build_tools
 
-        domain = build_tools(self.runtime.sessions, actor)
+        domain = build_tools(
+            self.runtime.sessions, actor, issuer=self.runtime.settings.org_name
+        )
         return [*domain, *build_workflow_tools(self, actor)]
 
     async def graph(self) -> CompiledStateGraph:

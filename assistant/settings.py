@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     )
 
     env: Literal["development", "production"] = "development"
+    # The organisation's name as it appears on certificates and replies.
+    org_name: str = Field(default="微爱志愿服务组织", min_length=2, max_length=64)
     data_dir: Path = Path("data")
     log_level: str = "INFO"
 

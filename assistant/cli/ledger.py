@@ -35,7 +35,6 @@ ledger_app.add_typer(certificate_app, name="certificate")
 app.add_typer(ledger_app, name="ledger")
 
 OPERATOR = Actor(role="staff")
-DEFAULT_ISSUER = "微爱志愿服务组织"
 KIND_LABELS = {"earn": "服务", "exchange": "兑换", "move": "转移", "grant": "发放"}
 
 
@@ -113,7 +112,9 @@ def certificate_issue_command(
     start: str = typer.Option(..., "--from", help="开始日期 YYYY-MM-DD"),
     end: str = typer.Option(..., "--to", help="结束日期 YYYY-MM-DD（含当天）"),
     out: str = typer.Option(..., "--out", help="PDF 输出路径"),
-    issuer: str = typer.Option(DEFAULT_ISSUER, help="记录单位（出具证明的组织）名称"),
+    issuer: str | None = typer.Option(
+        None, help="记录单位（出具证明的组织）名称，默认 WEIAI_ORG_NAME。"
+    ),
 ) -> None:
     """依据账本出具志愿服务记录证明（PDF），先校验账本完整。"""
     since, until = _date(start, "--from"), _date(end, "--to")
@@ -121,6 +122,7 @@ def certificate_issue_command(
     upgrade(rt.engine)
     with session_scope(rt.sessions) as session:
         vid = _volunteer_id(session, volunteer_code)
+        issuer = issuer or rt.settings.org_name
         cert = issue_certificate(session, OPERATOR, vid, since, until, issuer=issuer)
         text = certificate_text(session, cert)
     path = Path(out)

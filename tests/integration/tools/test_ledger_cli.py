@@ -76,8 +76,9 @@ def test_an_unknown_volunteer_code_is_reported(database: str) -> None:
 
 
 def test_a_certificate_is_issued_as_pdf_and_verified(
-    database: str, tmp_path: Path
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("WEIAI_ORG_NAME", "滨江区微爱志愿服务中心")
     runner = CliRunner()
     out = tmp_path / "证明.pdf"
     issued = runner.invoke(
@@ -90,7 +91,9 @@ def test_a_certificate_is_issued_as_pdf_and_verified(
 
     checked = runner.invoke(app, ["ledger", "certificate", "verify", serial])
 
-    assert "陈晓" in PdfReader(out).pages[0].extract_text()
+    page = PdfReader(out).pages[0].extract_text()
+    assert "陈晓" in page
+    assert "滨江区微爱志愿服务中心" in page
     assert checked.exit_code == 0 and "核验通过" in checked.output
 
 

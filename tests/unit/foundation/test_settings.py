@@ -79,3 +79,8 @@ def test_development_session_secret_is_generated_once_and_kept(tmp_path: Path) -
     first = settings.session_secret()
     assert len(first) >= 32
     assert load_settings(data_dir=tmp_path).session_secret() == first
+
+
+def test_organisation_name_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEIAI_ORG_NAME", "江州市滨江区微爱志愿服务中心")
+    assert load_settings().org_name == "江州市滨江区微爱志愿服务中心"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,8 @@ class LexicalIndex:
         """Write the index files into ``folder`` (created if needed)."""
         folder.mkdir(parents=True, exist_ok=True)
         if self._retriever is not None:
-            self._retriever.save(str(folder), show_progress=False)  # type: ignore[attr-defined]
+            retriever: Any = self._retriever
+            retriever.save(str(folder), show_progress=False)
 
     @classmethod
     def load(cls, folder: Path, chunk_ids: Sequence[str]) -> LexicalIndex:

@@ -97,7 +97,8 @@ def encrypted_request(
     query["msg_signature"] = sign(token, query["timestamp"], query["nonce"], encrypt)
     return (
         query,
-        f"<xml><ToUserName><![CDATA[gh_test]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>",
+        "<xml><ToUserName><![CDATA[gh_test]]></ToUserName>"
+        f"<Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>",
     )
 
 

@@ -53,7 +53,8 @@ def bath_kb(kb: FakeKnowledge) -> FakeKnowledge:
             similarity=0.9,
         )
     )
-    kb.search = lambda query, k=5, mode="hybrid": [kb.passages[-1]]  # type: ignore[method-assign]
+    last = [kb.passages[-1]]
+    kb.search = lambda query, k=5, mode="hybrid": last  # type: ignore[method-assign]
     return kb
 
 

@@ -58,11 +58,11 @@ class LexicalIndex:
         """BM25 score of every indexed chunk for ``query`` (zeros if no term)."""
         if self._retriever is None:
             return np.zeros(0, dtype=np.float32)
-        retriever = self._retriever
-        ids = retriever.get_tokens_ids(terms(query))  # type: ignore[attr-defined]
+        retriever: Any = self._retriever
+        ids = retriever.get_tokens_ids(terms(query))
         if not ids:
             return np.zeros(len(self.chunk_ids), dtype=np.float32)
-        return np.asarray(retriever.get_scores(ids), dtype=np.float32)  # type: ignore[attr-defined]
+        return np.asarray(retriever.get_scores(ids), dtype=np.float32)
 
     def top(
         self, query: str, n: int, allowed: np.ndarray | None = None

@@ -25,6 +25,7 @@ from assistant.models import ChatBackend, make_chat_backend
 from assistant.pii import mask_message
 from assistant.retrieval import KnowledgeSource
 from assistant.state import TurnContext
+from knowledge.citations import render_citation
 from tools.actors import Actor
 from tools.db import session_scope
 from tools.errors import ModelUnavailable, WeiaiError
@@ -57,14 +58,7 @@ class Citation:
 
     def render(self) -> str:
         """「出处：《志愿服务条例》第十七条，更新于2017-12-01」."""
-        where = f"《{self.title}》"
-        if self.section:
-            where += (
-                self.section if self.section.startswith("第") else f"“{self.section}”"
-            )
-        if self.updated:
-            where += f"，更新于{self.updated}"
-        return f"出处：{where}"
+        return render_citation(self.title, self.section, self.updated)
 
 
 @dataclass

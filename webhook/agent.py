@@ -26,27 +26,14 @@ class AssistantLike(Protocol):
     async def aclose(self) -> None: ...
 
 
-def _citation_line(citation: Any) -> str:
-    line = f"《{citation.title}》"
-    if citation.section:
-        line += f" {citation.section}"
-    if citation.updated:
-        line += f"（{citation.updated}）"
-    return line
-
-
 def render_reply(reply: Any) -> str:
     """The reply as one WeChat text: the answer, then its sources."""
     text = str(reply.text).strip()
     citations = list(getattr(reply, "citations", None) or [])
     if not citations:
         return text
-    seen: list[str] = []
-    for citation in citations:
-        line = _citation_line(citation)
-        if line not in seen:
-            seen.append(line)
-    return text + "\n\n出处：\n" + "\n".join(seen)
+    lines = dict.fromkeys(citation.render() for citation in citations)
+    return text + "\n\n" + "\n".join(lines)
 
 
 def citations_payload(reply: Any) -> list[dict[str, Any]]:

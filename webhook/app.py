@@ -24,6 +24,7 @@ from tools.errors import StorageError
 from webhook import web, wechat_routes
 from webhook.agent import AssistantLike
 from webhook.services import Services, Tunables
+from webhook.wechat_routes import WeChatEndpoint
 
 log = logging.getLogger(__name__)
 DB_THREADS = 32
@@ -39,6 +40,23 @@ def _default_assistant(runtime: Runtime) -> AssistantLike:
 def _check_schema(runtime: Runtime) -> None:
     if current_revision(runtime.engine) != head_revision():
         raise StorageError("数据库尚未初始化或版本过旧：请先运行 weiai init。")
+
+
+class WebhookApp(FastAPI):
+    """FastAPI, with WeChat's callbacks served ahead of the web middleware."""
+
+    wechat: WeChatEndpoint | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if (
+            self.wechat is not None
+            and scope["type"] == "http"
+            and scope["path"] == scope.get("root_path", "") + wechat_routes.PATH
+        ):
+            scope["app"] = self
+            await self.wechat(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(
@@ -76,7 +94,7 @@ def create_app(
             await services.stop()
             runtime.close()
 
-    app = FastAPI(
+    app = WebhookApp(
         title="微爱志愿助手",
         description="微信公众号接口、网页聊天与健康检查。",
         version="0.1.0",
@@ -91,6 +109,9 @@ def create_app(
         max_age=7 * 24 * 3600,
     )
     app.include_router(wechat_routes.router)
+    app.wechat = WeChatEndpoint(
+        lambda: getattr(app.state, "services", None), super(WebhookApp, app).__call__
+    )
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
     app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["运维"])

@@ -69,14 +69,15 @@ class Dispatcher:
         row, first = await self._record(new, quota=counted and allowed)
         if counted and not first:
             await self._refund(message.source)
-        log.info(
-            "wechat %s msg=%s user=%s kind=%s delivery=%s",
-            message.type,
-            row.id,
-            openid_tag(row.openid),
-            row.kind,
-            row.deliveries,
-        )
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "wechat %s msg=%s user=%s kind=%s delivery=%s",
+                message.type,
+                row.id,
+                openid_tag(row.openid),
+                row.kind,
+                row.deliveries,
+            )
         work = (
             self._first_delivery(row, message, arrived)
             if first

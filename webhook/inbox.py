@@ -13,12 +13,22 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from tools.db.base import utcnow
 from tools.db.messaging import InboundMessage, PendingAnswer
+from webhook.driver import DriverStatement
 from webhook.splitting import take_within
 
 Sessions = sessionmaker[Session]
@@ -63,9 +73,9 @@ def _snapshot(row: Any) -> Inbound:
     return Inbound(**row._mapping)
 
 
-def upsert(conn: Connection, table: Any) -> Any:
+def upsert(dialect_name: str, table: Any) -> Any:
     """An INSERT that supports ON CONFLICT on both supported databases."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     return dialect.insert(table)
 
 
@@ -96,14 +106,15 @@ NEW_FIELDS = (
     "reply_text",
     "owner",
     "lease_until",
+    "deliveries",
     "created_at",
     "updated_at",
 )
 
 
-def _insert_message(conn: Connection) -> Any:
+def _insert_message(dialect_name: str) -> Any:
     return (
-        upsert(conn, MSG)
+        upsert(dialect_name, MSG)
         .values({name: bindparam(name) for name in NEW_FIELDS})
         .on_conflict_do_nothing(index_elements=["dedup_key"])
         .returning(MSG.c.id)
@@ -113,12 +124,13 @@ def _insert_message(conn: Connection) -> Any:
 def _insert_pending(conn: Connection) -> Any:
     names = ("inbound_id", "openid", "seq", "text", "created_at")
     return (
-        upsert(conn, PENDING)
+        upsert(conn.dialect.name, PENDING)
         .values({name: bindparam(name) for name in names})
         .on_conflict_do_nothing(index_elements=["inbound_id", "seq"])
     )
 
 
+INSERT_MESSAGE = DriverStatement(_insert_message)
 REPEAT = (
     update(MSG)
     .where(MSG.c.dedup_key == bindparam("key"))
@@ -134,6 +146,40 @@ ANSWERED = (
         answered_at=bindparam("now"),
         updated_at=bindparam("now"),
     )
+)
+# The answer of a question whose delivery is still waiting, taken as that
+# delivery's passive reply in the same statement that stores it. A
+# subscription account does so only when the user has no earlier answer
+# waiting to be collected (that one goes first); a service account only when
+# no delivery chose the outbox meanwhile.
+_DIRECT = {
+    "status": "delivered",
+    "route": "passive",
+    "answer": bindparam("answer_text"),
+    "reply_text": bindparam("answer_text"),
+    "answered_at": bindparam("now"),
+    "updated_at": bindparam("now"),
+}
+DIRECT_SUBSCRIPTION = DriverStatement(
+    update(MSG)
+    .where(
+        MSG.c.id == bindparam("row_id"),
+        MSG.c.reply_text.is_(None),
+        ~exists().where(
+            PENDING.c.openid == bindparam("user_openid"),
+            PENDING.c.delivered_at.is_(None),
+        ),
+    )
+    .values(_DIRECT)
+)
+DIRECT_SERVICE = DriverStatement(
+    update(MSG)
+    .where(
+        MSG.c.id == bindparam("row_id"),
+        MSG.c.status == "running",
+        MSG.c.route.is_(None),
+    )
+    .values(_DIRECT)
 )
 REPLY = (
     update(MSG)
@@ -177,12 +223,13 @@ def record(
         "reply_text": new.reply,
         "owner": owner,
         "lease_until": now + timedelta(seconds=lease),
+        "deliveries": 1,
         "created_at": now,
         "updated_at": now,
     }
-    stmt = prepared(conn, "insert_message", _insert_message)
-    stored_id = conn.execute(stmt, values).scalar()
-    if stored_id is not None:
+    inserted = INSERT_MESSAGE.execute(conn, values).fetchone()
+    if inserted is not None:
+        stored_id = int(inserted[0])
         row = Inbound(
             id=stored_id,
             openid=new.openid,
@@ -299,6 +346,27 @@ def add_pending(
         conn.execute(prepared(conn, "insert_pending", _insert_pending), rows)
     conn.execute(ANSWERED, {"row_id": row.id, "answer": answer, "now": now})
     return replace(row, status="delivered", answer=answer)
+
+
+def answer_directly(
+    conn: Connection, row: Inbound, answer: str, *, subscription: bool
+) -> Inbound | None:
+    """Keep ``answer`` as the passive reply of its waiting delivery, if allowed.
+
+    None when another answer or route came first; the caller then takes the
+    account's usual path.
+    """
+    values: dict[str, Any] = {"row_id": row.id, "answer_text": answer}
+    values["now"] = utcnow()
+    if subscription:
+        stmt, values["user_openid"] = DIRECT_SUBSCRIPTION, row.openid
+    else:
+        stmt = DIRECT_SERVICE
+    if stmt.execute(conn, values).rowcount != 1:
+        return None
+    return replace(
+        row, status="delivered", route="passive", answer=answer, reply_text=answer
+    )
 
 
 def has_pending(conn: Connection, openid: str) -> bool:

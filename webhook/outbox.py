@@ -70,7 +70,7 @@ def enqueue(
         for offset, text in enumerate(parts)
     ]
     conn.execute(
-        upsert(conn, OUTBOX)
+        upsert(conn.dialect.name, OUTBOX)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["inbound_id", "seq"])
     )
@@ -80,7 +80,7 @@ def note_user_message(conn: Connection, openid: str) -> None:
     """A new user message opens a fresh quota and releases held rows."""
     now = utcnow()
     conn.execute(
-        upsert(conn, QUOTA)
+        upsert(conn.dialect.name, QUOTA)
         .values(openid=openid, last_inbound_at=now, sent_since_inbound=0)
         .on_conflict_do_update(
             index_elements=["openid"],

@@ -60,6 +60,8 @@ class Runner:
         self._consumers: dict[str, asyncio.Task[None]] = {}
         self._done: dict[int, asyncio.Event] = {}
         self._results: dict[int, Inbound] = {}
+        # (monotonic time, message id) of finished runs, oldest first.
+        self._finished: deque[tuple[float, int]] = deque()
 
     def submit(self, row: Inbound, *, claimed: bool = False) -> None:
         """Queue a stored question behind the same user's earlier ones.
@@ -94,26 +96,32 @@ class Runner:
         started = time.monotonic()
         answer = await self._ask(row)
         self._results[row.id] = await self.on_answer(row, answer)
-        log.info(
-            "answered msg=%s user=%s in %.1fs",
-            row.id,
-            openid_tag(row.openid),
-            time.monotonic() - started,
-        )
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "answered msg=%s user=%s in %.1fs",
+                row.id,
+                openid_tag(row.openid),
+                time.monotonic() - started,
+            )
         self._done.setdefault(row.id, asyncio.Event()).set()
         # Deliveries still waiting have been woken; later ones read the row.
-        asyncio.get_running_loop().call_later(KEEP_DONE, self._forget, row.id)
+        now = time.monotonic()
+        self._finished.append((now, row.id))
+        self._forget(now - KEEP_DONE)
 
-    def _forget(self, inbound_id: int) -> None:
-        self._done.pop(inbound_id, None)
-        self._results.pop(inbound_id, None)
+    def _forget(self, before: float) -> None:
+        finished = self._finished
+        while finished and finished[0][0] < before:
+            inbound_id = finished.popleft()[1]
+            self._done.pop(inbound_id, None)
+            self._results.pop(inbound_id, None)
 
     async def _ask(self, row: Inbound) -> str:
         user = User(openid=row.openid, channel="wechat")
         try:
-            reply = await asyncio.wait_for(
-                self.assistant.respond(user, row.text), self.run_timeout
-            )
+            # asyncio.timeout, unlike wait_for, starts no extra task per run.
+            async with asyncio.timeout(self.run_timeout):
+                reply = await self.assistant.respond(user, row.text)
             return render_reply(reply) or ASSISTANT_FAILED
         except Exception as exc:  # the user still gets an answer, never the error
             log.warning("assistant failed msg=%s: %s", row.id, type(exc).__name__)

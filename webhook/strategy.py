@@ -9,6 +9,10 @@ reply on both account types. After that:
 * subscription account (no customer-service permission): let the first two
   deliveries lapse so WeChat tries again, tell the user at the third to send
   「继续」, and keep the answer; their next message collects it first.
+
+An answer that arrives while its delivery still waits is stored already
+taken as that delivery's reply, in one statement, instead of being stored
+and then claimed.
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ class Strategy:
         self.journal = journal
         self.runner = runner
         self.deadline = deadline
+        # Message id -> monotonic time its waiting delivery stops waiting.
+        self._waiting: dict[int, float] = {}
 
     async def on_answer(self, row: Inbound, answer: str) -> Inbound:
         raise NotImplementedError
@@ -68,6 +74,18 @@ class Strategy:
 
     def _wait_until(self, arrived: float) -> float:
         return arrived + self.deadline - min(DECISION_ROOM, self.deadline / 3)
+
+    def _awaited(self, row: Inbound) -> bool:
+        """Whether a delivery of ``row`` is waiting and still has time."""
+        return time.monotonic() < self._waiting.get(row.id, 0.0)
+
+    async def _wait_answered(self, row: Inbound, until: float) -> Inbound:
+        self._waiting[row.id] = until
+        try:
+            return await self.runner.wait_answered(row.id, until)
+        finally:
+            if self._waiting.get(row.id) == until:
+                del self._waiting[row.id]
 
     async def _get(self, inbound_id: int) -> Inbound:
         return await self.journal.run(lambda c: inbox.get(c, inbound_id))
@@ -88,8 +106,13 @@ class ServiceStrategy(Strategy):
 
     async def on_answer(self, row: Inbound, answer: str) -> Inbound:
         parts = split_text(answer)
+        direct = len(parts) == 1 and self._awaited(row)
 
         def store(conn: Connection) -> Inbound:
+            if direct:
+                taken = inbox.answer_directly(conn, row, answer, subscription=False)
+                if taken is not None:
+                    return taken
             # The answer and, if the outbox was already chosen, its parts
             # are kept in one transaction.
             fresh = inbox.store_answer(conn, row.id, answer)
@@ -120,7 +143,9 @@ class ServiceStrategy(Strategy):
         if row.route == "outbox":
             return SUCCESS
 
-        row = await self.runner.wait_answered(row.id, self._wait_until(arrived))
+        row = await self._wait_answered(row, self._wait_until(arrived))
+        if row.reply_text is not None:
+            return Decision(text=row.reply_text)
         if row.answer is not None:
             parts = split_text(row.answer)
             if await self._passive(row, parts):
@@ -175,16 +200,25 @@ class SubscriptionStrategy(Strategy):
 
     async def on_answer(self, row: Inbound, answer: str) -> Inbound:
         parts = split_text(answer, PART_LIMIT)
-        return await self.journal.run(
-            lambda c: inbox.add_pending(c, row, answer, parts)
-        )
+        direct = len(parts) == 1 and self._awaited(row)
+
+        def store(conn: Connection) -> Inbound:
+            if direct:
+                taken = inbox.answer_directly(conn, row, answer, subscription=True)
+                if taken is not None:
+                    return taken
+            return inbox.add_pending(conn, row, answer, parts)
+
+        return await self.journal.run(store)
 
     async def decide(self, row: Inbound, arrived: float) -> Decision:
         if row.reply_text is not None:
             return Decision(text=row.reply_text)
         until = self._wait_until(arrived)
         if row.kind == "ask":
-            row = await self.runner.wait_answered(row.id, until)
+            row = await self._wait_answered(row, until)
+            if row.reply_text is not None:
+                return Decision(text=row.reply_text)
             own_ready = row.status == "delivered"
         else:
             own_ready = True
@@ -197,6 +231,8 @@ class SubscriptionStrategy(Strategy):
         if row.kind == "fetch" and not await self._unfinished(row.openid):
             return await self._reply(row, texts.NOTHING_PENDING)
         fresh = await self._get(row.id)
+        if fresh.reply_text is not None:  # answered directly, just too late
+            return Decision(text=fresh.reply_text)
         if fresh.deliveries >= LAST_DELIVERY:
             word = (
                 texts.STILL_WORKING if row.kind == "ask" else texts.STILL_WORKING_AGAIN

@@ -15,14 +15,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 import requests
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, bindparam, select, update
 from wechatpy.exceptions import WeChatClientException
 
 from tools.db.base import utcnow
 from tools.db.messaging import MessageQuota, OutboxMessage
+from webhook.driver import DriverStatement
 from webhook.inbox import Sessions, upsert
 from webhook.runner import openid_tag
 
@@ -76,22 +77,32 @@ def enqueue(
     )
 
 
-def note_user_message(conn: Connection, openid: str) -> None:
-    """A new user message opens a fresh quota and releases held rows."""
-    now = utcnow()
-    conn.execute(
-        upsert(conn.dialect.name, QUOTA)
-        .values(openid=openid, last_inbound_at=now, sent_since_inbound=0)
+def _open_quota(dialect_name: str) -> Any:
+    now = bindparam("now", type_=QUOTA.c.last_inbound_at.type)
+    return (
+        upsert(dialect_name, QUOTA)
+        .values(openid=bindparam("user"), last_inbound_at=now, sent_since_inbound=0)
         .on_conflict_do_update(
             index_elements=["openid"],
             set_={"last_inbound_at": now, "sent_since_inbound": 0},
         )
     )
-    conn.execute(
-        update(OUTBOX)
-        .where(OUTBOX.c.openid == openid, OUTBOX.c.status == "held")
-        .values(status="pending", next_attempt_at=now)
-    )
+
+
+# Run on every user message, so straight on the driver (see webhook.driver).
+OPEN_QUOTA = DriverStatement(_open_quota)
+RELEASE_HELD = DriverStatement(
+    update(OUTBOX)
+    .where(OUTBOX.c.openid == bindparam("user"), OUTBOX.c.status == "held")
+    .values(status="pending", next_attempt_at=bindparam("now"))
+)
+
+
+def note_user_message(conn: Connection, openid: str) -> None:
+    """A new user message opens a fresh quota and releases held rows."""
+    values = {"user": openid, "now": utcnow()}
+    OPEN_QUOTA.execute(conn, values)
+    RELEASE_HELD.execute(conn, values)
 
 
 def _claim_due(sessions: Sessions, lease: float) -> list[OutboxMessage]:

@@ -1,12 +1,12 @@
 """The WeChat callback envelope: signatures, timestamps, safe-mode AES.
 
 Signatures are checked here with ``hmac.compare_digest``; the AES work and
-the reply XML are wechatpy's. The outer body is parsed with defusedxml first,
-so a DOCTYPE or an entity never reaches a parser that might expand it, and in
-safe mode only the ``<Encrypt>`` element is trusted. The decrypted message is
-parsed once, by wechatpy's ``parse_message`` (xmltodict, whose entities are
-disabled since 1.0.1): it came sealed with our key, and the signature over it
-was already checked here.
+the reply XML are wechatpy's. The outer body is read first by ``read_fields``,
+an expat parser that stops at any DOCTYPE, so an entity never reaches a
+parser that might expand it, and in safe mode only ``<Encrypt>`` is trusted.
+The decrypted message is parsed once, by wechatpy's ``parse_message``
+(xmltodict, whose entities are disabled since 1.0.1): it came sealed with our
+key, and the signature over it was already checked here.
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from xml.etree.ElementTree import Element, ParseError
+from typing import NoReturn
+from xml.parsers import expat
 
-import defusedxml.ElementTree as safe_xml
-from defusedxml import DefusedXmlException
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException
 
@@ -68,15 +67,58 @@ class Envelope:
     encrypted: bool
 
 
-def parse_xml(data: bytes | str) -> Element:
-    """Parse XML refusing DTDs and entities; raise MalformedMessage otherwise."""
+class _Refused(Exception):
+    """Raised from inside the parser at the first sign of a DTD."""
+
+
+def _refuse(*_args: object) -> NoReturn:
+    raise _Refused
+
+
+def read_fields(data: bytes | str) -> dict[str, str]:
+    """The text of each child of the root ``<xml>``; DTDs and entities refused.
+
+    Entities can be declared only inside a DOCTYPE, so refusing the DOCTYPE
+    (and any entity declaration, should one get through) leaves nothing to
+    expand; an undeclared ``&name;`` is a parse error by itself. Raises
+    MalformedMessage for anything that is not such a document.
+    """
+    parser = expat.ParserCreate()
+    fields: dict[str, str] = {}
+    text: list[str] = []
+    tags: list[str] = []
+    root: list[str] = []
+
+    def start(tag: str, _attrs: object) -> None:
+        if not root:
+            root.append(tag)
+        tags.append(tag)
+        if len(tags) == 2:
+            text.clear()
+
+    def end(tag: str) -> None:
+        if len(tags) == 2:
+            fields[tag] = "".join(text)
+        tags.pop()
+
+    def chars(data: str) -> None:
+        if len(tags) == 2:
+            text.append(data)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
     try:
-        root = safe_xml.fromstring(data, forbid_dtd=True)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
+        parser.Parse(data, True)
+    except (expat.ExpatError, _Refused, ValueError) as exc:
         raise MalformedMessage("请求体不是有效的 XML。") from exc
-    if root.tag != "xml":
+    if root != ["xml"]:
         raise MalformedMessage("请求体的根元素应为 <xml>。")
-    return root
+    return fields
 
 
 class WeChatCodec:
@@ -132,7 +174,7 @@ class WeChatCodec:
         """Verify a POST body and return the message XML inside it."""
         if len(body) > MAX_BODY_BYTES:
             raise MalformedMessage("请求体过大。")
-        root = parse_xml(body)
+        fields = read_fields(body)
         if not query.encrypted:
             self.check_query(query)
             return Envelope(xml=body.decode("utf-8"), encrypted=False)
@@ -142,7 +184,7 @@ class WeChatCodec:
             raise MalformedMessage(
                 "服务器未配置 EncodingAESKey，无法处理安全模式消息。"
             )
-        encrypt = root.findtext("Encrypt")
+        encrypt = fields.get("Encrypt", "").strip()
         if not encrypt:
             raise MalformedMessage("安全模式消息缺少 <Encrypt>。")
         return Envelope(xml=self._decrypt(encrypt, query), encrypted=True)

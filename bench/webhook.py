@@ -1,9 +1,12 @@
 """Benchmark POST /wechat against a bare FastAPI endpoint, on 127.0.0.1 only.
 
 Prints, for 100 concurrent connections:
-  1. acknowledgement throughput and p50/p99 latency of POST /wechat (safe
-     mode, signed and encrypted, answered by an instant scripted assistant)
-     next to a bare FastAPI endpoint that returns ``success``, and the ratio;
+  1. acknowledgement throughput, p50/p99 latency and server CPU per request
+     of POST /wechat (safe mode, signed and encrypted, answered by an instant
+     scripted assistant) on both account types, next to a bare FastAPI
+     endpoint that returns ``success`` and to a FastAPI endpoint that does
+     only wechatpy's part (verify, decrypt, parse, reply, encrypt: the
+     ceiling for any webhook built on it), with the ratios to the bare one;
   2. with a slow model (8 s), the share of deliveries answered within 5 s on
      a service account, and the share of messages a subscription account
      answers by WeChat's third delivery.
@@ -30,9 +33,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
+from fastapi import Request  # resolved by FastAPI from this module's globals
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "integration" / "webhook"))
@@ -63,9 +68,49 @@ def serve(kind: str, port: int, delay: float) -> None:
         async def health() -> dict[str, str]:
             return {"status": "ok"}
 
+    elif kind == "protocol":
+        app = _protocol_only_app()
     else:
         app = create_app(assistant=ScriptedAssistant(delay=delay))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+
+
+def _protocol_only_app() -> Any:
+    """FastAPI doing only wechatpy's share of a delivery: no storage, no agent.
+
+    Verify and decrypt the body, parse the message, render and encrypt a
+    text reply. Its throughput is the ceiling any webhook built on wechatpy
+    reaches on this machine, whatever it does besides.
+    """
+    from fastapi import FastAPI
+    from fastapi.responses import Response
+    from wechatpy import parse_message
+    from wechatpy.replies import TextReply
+
+    from webhook.protocol import CallbackQuery, WeChatCodec
+
+    app = FastAPI()
+    codec = WeChatCodec(TOKEN, aes_key=AES_KEY, app_id=APP_ID)
+
+    @app.post("/wechat")
+    async def protocol(request: Request) -> Response:
+        q = request.query_params
+        query = CallbackQuery(
+            timestamp=q.get("timestamp"),
+            nonce=q.get("nonce"),
+            encrypt_type=q.get("encrypt_type"),
+            msg_signature=q.get("msg_signature"),
+        )
+        envelope = codec.open(await request.body(), query)
+        message = parse_message(envelope.xml)
+        xml = TextReply(message=message, content="答：" + message.content).render()
+        return Response(codec.seal(xml, encrypted=True), media_type="application/xml")
+
+    @app.get("/healthz")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
 
 
 def _free_port() -> int:
@@ -277,9 +322,18 @@ def _ms(value: str) -> float:
 
 def _report(label: str, figures: dict[str, float]) -> None:
     print(
-        f"{label:18s} {figures['rps']:7.0f} req/s  p50 {figures['50%']:7.1f} ms  "
-        f"p99 {figures['99%']:7.1f} ms  timeouts {figures['timeouts']:.0f}  "
-        f"non-2xx {figures['non2xx']:.0f}"
+        f"{label:30s} {figures['rps']:7.0f} req/s  p50 {figures['50%']:6.1f} ms  "
+        f"p99 {figures['99%']:6.1f} ms  server CPU {figures.get('cpu_us', 0):5.0f} "
+        f"us/req  timeouts {figures['timeouts']:.0f}  non-2xx {figures['non2xx']:.0f}"
+    )
+
+
+def _ratio(label: str, figures: dict[str, float], bare: dict[str, float]) -> None:
+    by_rate = figures["rps"] / bare["rps"]
+    by_cpu = bare.get("cpu_us", 0) / figures["cpu_us"] if figures.get("cpu_us") else 0
+    print(
+        f"  ratio {label}/bare: {by_rate:.2f} by req/s, {by_cpu:.2f} by CPU per "
+        "request (target >= 0.5)"
     )
 
 
@@ -288,10 +342,24 @@ def _serve_and_load(
 ) -> dict[str, float]:
     proc, port = _start(kind, delay, env)
     try:
-        return _wrk(f"http://127.0.0.1:{port}", script, seconds, "5s")
+        before = _cpu_seconds(proc.pid)
+        figures = _wrk(f"http://127.0.0.1:{port}", script, seconds, "5s")
+        used = _cpu_seconds(proc.pid) - before
+        if figures.get("requests"):
+            figures["cpu_us"] = used / figures["requests"] * 1e6
+        return figures
     finally:
         proc.kill()
         proc.wait()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the server process has used, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _throughput(tmp: Path, seconds: int, databases: list[str], pg: str | None) -> None:
@@ -301,13 +369,17 @@ def _throughput(tmp: Path, seconds: int, databases: list[str], pg: str | None) -
     script = _lua_script(tmp, 40000, threads)
     bare = _serve_and_load("bare", dict(os.environ), script, seconds)
     _report("bare FastAPI", bare)
+    ceiling = _serve_and_load("protocol", dict(os.environ), script, seconds)
+    _report("wechatpy work only (ceiling)", ceiling)
+    _ratio("ceiling", ceiling, bare)
     for database in databases:
-        with _database(database, pg) as url:
-            env = _app_env(tmp, "subscription", url)
-            figures = _serve_and_load("webhook", env, script, seconds)
-        _report(f"webhook {database}", figures)
-        ratio = figures["rps"] / bare["rps"]
-        print(f"  ratio webhook {database}/bare: {ratio:.2f} (target >= 0.5)")
+        for account in ("subscription", "service"):
+            with _database(database, pg) as url:
+                env = _app_env(tmp, account, url)
+                figures = _serve_and_load("webhook", env, script, seconds)
+            label = f"webhook {database} {account}"
+            _report(label, figures)
+            _ratio(label, figures, bare)
 
 
 def _slow_model(

@@ -303,6 +303,11 @@ def set_route(conn: Connection, inbound_id: int, route: str) -> bool:
     return _cas(conn, inbound_id, {"route": None}, {"route": route})
 
 
+def change_route(conn: Connection, inbound_id: int, old: str, new: str) -> bool:
+    """Move a decided route to another, if it is still ``old``."""
+    return _cas(conn, inbound_id, {"route": old}, {"route": new})
+
+
 def claim_passive(conn: Connection, inbound_id: int, reply: str) -> bool:
     """Take the answer as this delivery's passive reply, if nobody decided yet."""
     return _cas(

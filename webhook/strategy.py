@@ -18,6 +18,7 @@ and then claimed.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ from webhook.journal import Journal
 from webhook.runner import Runner
 from webhook.splitting import WECHAT_TEXT_LIMIT, split_text, utf8_len
 
+log = logging.getLogger(__name__)
 # WeChat gives up on a delivery after 5 s; lapse a little after that.
 WECHAT_TIMEOUT = 5.0
 LAPSE_MARGIN = 0.1
@@ -61,6 +63,7 @@ class Strategy:
         self.deadline = deadline
         # Message id -> monotonic time its waiting delivery stops waiting.
         self._waiting: dict[int, float] = {}
+        self._rescues: set[asyncio.Task[None]] = set()
 
     async def on_answer(self, row: Inbound, answer: str) -> Inbound:
         raise NotImplementedError
@@ -71,6 +74,27 @@ class Strategy:
     def fallback(self, row: Inbound) -> Decision:
         """What to answer when the deadline passed before a decision."""
         return SUCCESS
+
+    def _rescue_later(self, inbound_id: int) -> None:
+        """After a lapsed decision, recover an answer taken as a lost reply.
+
+        The deadline may pass while the write that took the answer as this
+        delivery's passive reply is still on its way to the database; the
+        delivery then answers without it. The journal runs operations in
+        order, so a rescue queued now sees that write.
+        """
+        task = asyncio.create_task(self._guarded_rescue(inbound_id))
+        self._rescues.add(task)
+        task.add_done_callback(self._rescues.discard)
+
+    async def _guarded_rescue(self, inbound_id: int) -> None:
+        try:
+            await self._rescue(inbound_id)
+        except Exception as exc:  # the lease and orphan rounds still apply
+            log.warning("rescue failed msg=%s: %s", inbound_id, type(exc).__name__)
+
+    async def _rescue(self, inbound_id: int) -> None:
+        raise NotImplementedError
 
     def _wait_until(self, arrived: float) -> float:
         return arrived + self.deadline - min(DECISION_ROOM, self.deadline / 3)
@@ -177,6 +201,25 @@ class ServiceStrategy(Strategy):
     async def _route(self, row: Inbound, route: str) -> bool:
         return await self.journal.run(lambda c: inbox.set_route(c, row.id, route))
 
+    def fallback(self, row: Inbound) -> Decision:
+        # ``success`` ends WeChat's retries, so a reply taken meanwhile would
+        # never reach the user: send it through the outbox instead.
+        self._rescue_later(row.id)
+        return SUCCESS
+
+    async def _rescue(self, inbound_id: int) -> None:
+        def reroute(conn: Connection) -> bool:
+            fresh = inbox.get(conn, inbound_id)
+            if fresh.route != "passive" or fresh.answer is None:
+                return False
+            if not inbox.change_route(conn, inbound_id, "passive", "outbox"):
+                return False
+            outbox.enqueue(conn, inbound_id, fresh.openid, split_text(fresh.answer), 0)
+            return True
+
+        if await self.journal.run(reroute):
+            self._wake()
+
     async def resend_orphans(self, older_than: float) -> None:
         """Answers no delivery took in time (the worker died): send them."""
         rows = await self.journal.run(lambda c: inbox.unrouted_answers(c, older_than))
@@ -242,11 +285,26 @@ class SubscriptionStrategy(Strategy):
         return Decision(lapse_until=arrived + lapse)
 
     def fallback(self, row: Inbound) -> Decision:
-        # The answer stays pending; a lapse lets WeChat deliver again, and
-        # at the last delivery the user is told to collect it.
+        # The answer stays pending; a lapse lets WeChat deliver again (and the
+        # next delivery finds any reply taken meanwhile), and at the last
+        # delivery the user is told to collect it.
         if row.deliveries >= LAST_DELIVERY:
+            self._rescue_later(row.id)
             return Decision(text=texts.STILL_WORKING)
         return Decision(lapse_until=time.monotonic() + self.wechat_timeout)
+
+    async def _rescue(self, inbound_id: int) -> None:
+        # An answer taken as this last delivery's reply goes back to pending,
+        # for the 「继续」 the user was just asked to send.
+        def restore(conn: Connection) -> None:
+            fresh = inbox.get(conn, inbound_id)
+            if fresh.route != "passive" or fresh.answer is None:
+                return
+            if inbox.change_route(conn, inbound_id, "passive", "pending"):
+                parts = split_text(fresh.answer, PART_LIMIT)
+                inbox.add_pending(conn, fresh, fresh.answer, parts)
+
+        await self.journal.run(restore)
 
     async def _take(self, row: Inbound, own_ready: bool) -> str | None:
         """Collect pending parts as the reply and keep it, in one transaction."""

@@ -6,7 +6,13 @@ import time
 from typing import Any
 
 from sqlalchemy import select
-from wechat_fakes import TOKEN, reply_content, signed_query, text_xml
+from wechat_fakes import (
+    TOKEN,
+    ScriptedAssistant,
+    reply_content,
+    signed_query,
+    text_xml,
+)
 
 from tools.db.messaging import InboundMessage, OutboxMessage
 from webhook import inbox, texts
@@ -131,3 +137,76 @@ def test_an_earlier_uncollected_answer_goes_out_before_an_instant_one(
 def _stored(client: Any) -> list[Any]:
     with client.app.state.services.runtime.engine.connect() as conn:
         return list(conn.execute(select(InboundMessage.__table__)).all())
+
+
+def _slow_direct_answers(monkeypatch: Any, seconds: float) -> None:
+    """Make the write that takes an answer as the passive reply slow."""
+    original = inbox.answer_directly
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(seconds)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(inbox, "answer_directly", slow)
+
+
+def test_service_reply_taken_after_the_deadline_goes_out_by_the_outbox(
+    client_for, assistant, monkeypatch
+):
+    client = client_for(wechat_account_type="service", wechat_reply_deadline=1.0)
+    _slow_direct_answers(monkeypatch, 1.3)
+
+    response = _post(client, text_xml("你好"))
+
+    assert response.text == "success"
+    engine = client.app.state.services.runtime.engine
+    end = time.monotonic() + 5
+    rows: list[Any] = []
+    while not rows and time.monotonic() < end:
+        time.sleep(0.05)
+        with engine.connect() as conn:
+            rows = conn.execute(select(OutboxMessage.__table__)).all()
+    assert [r.text for r in rows] == ["答：你好"]
+    [stored] = _stored(client)
+    assert stored.route == "outbox"
+
+
+def test_subscription_reply_taken_after_the_deadline_reaches_the_retry(
+    client_for, assistant, monkeypatch
+):
+    client = client_for(wechat_reply_deadline=1.0)
+    client.app.state.services.strategy.wechat_timeout = 0.2
+    _slow_direct_answers(monkeypatch, 1.3)
+    xml = text_xml("你好")
+
+    first = _post(client, xml)
+    time.sleep(0.5)
+    second = _post(client, xml)
+
+    assert first.text == ""  # lapsed, so WeChat delivers again
+    assert reply_content(second.text) == "答：你好"
+    assert len(assistant.calls) == 1
+
+
+def test_subscription_reply_taken_at_the_last_delivery_waits_for_continue(
+    client_for, monkeypatch
+):
+    # The answer lands while the third delivery waits, but the write taking
+    # it as that reply is slower than the deadline: the user is told to send
+    # 「继续」, and that must then bring the answer.
+    assistant = ScriptedAssistant(delay=1.8)
+    client = client_for(wechat_reply_deadline=1.0)
+    services = client.app.state.services
+    services.runner.assistant = assistant
+    services.strategy.wechat_timeout = 0.2
+    _slow_direct_answers(monkeypatch, 1.3)
+    xml = text_xml("慢问题")
+
+    replies = [_post(client, xml).text for _ in range(3)]
+    time.sleep(1.0)
+    collected = _post(client, text_xml("继续"))
+
+    assert replies[:2] == ["", ""]
+    assert reply_content(replies[2]) == texts.STILL_WORKING
+    assert reply_content(collected.text) == "答：慢问题"
+    assert [m for _, m in assistant.calls] == ["慢问题"]

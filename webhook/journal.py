@@ -121,11 +121,15 @@ class Journal:
         except Exception as exc:
             return _Outcome(error=_storage(exc))
 
-    async def aclose(self) -> None:
-        """Finish the operations already queued, then stop the writer."""
+    async def aclose(self, drain: float = 10.0) -> None:
+        """Finish the operations already queued (for up to ``drain`` s), then stop."""
         if self._queue is None or self._task is None:
             return
+        until = asyncio.get_running_loop().time() + drain
         while (self._busy or not self._queue.empty()) and not self._task.done():
+            if asyncio.get_running_loop().time() > until:
+                log.warning("shutdown: database writes still queued; giving up")
+                break
             await asyncio.sleep(0.01)
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -172,8 +172,21 @@ class Runner:
 
     async def aclose(self) -> None:
         """Stop the consumers; their messages stay stored and resume later."""
-        for task in list(self._consumers.values()):
-            task.cancel()
-        for task in list(self._consumers.values()):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(list(self._consumers.values()), "answer run")
+
+
+async def cancel_and_wait(
+    tasks: list[asyncio.Task[None]], what: str, timeout: float = 5.0
+) -> None:
+    """Cancel ``tasks`` and wait for them, but never longer than ``timeout``.
+
+    A shutdown must finish even if some task ignores its cancellation; what
+    it leaves unfinished is stored and resumes on the next start.
+    """
+    for task in tasks:
+        task.cancel()
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(tasks, timeout=timeout)
+    if pending:
+        log.warning("shutdown: %s %s task(s) did not stop in time", len(pending), what)

@@ -28,7 +28,7 @@ from webhook.inbox import Inbound
 from webhook.journal import Journal
 from webhook.outbox import OutboxWorker
 from webhook.protocol import WeChatCodec
-from webhook.runner import Runner
+from webhook.runner import Runner, cancel_and_wait
 from webhook.strategy import ServiceStrategy, Strategy, SubscriptionStrategy
 from webhook.wechat_api import DatabaseStorage, SharedTokenClient
 
@@ -176,11 +176,7 @@ class Services:
 
     async def stop(self) -> None:
         """Stop the loops and the runs; stored messages resume on next start."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(self._tasks, "background loop")
         await self.runner.aclose()
         await self.journal.aclose()
         await self.assistant.aclose()

@@ -34,13 +34,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 from fastapi import Request  # resolved by FastAPI from this module's globals
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "integration" / "webhook"))
+sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
 TOKEN = "benchtoken"
@@ -163,30 +163,14 @@ def _app_env(tmp: Path, account: str, database: str) -> dict[str, str]:
 
 
 @contextmanager
-def _pg_schema(base: str) -> Iterator[str]:
-    """A URL on a fresh private schema of ``base``, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@contextmanager
 def _database(kind: str, postgres: str | None) -> Iterator[str]:
     if kind == "sqlite":
         yield "sqlite"
         return
     assert postgres is not None
-    with _pg_schema(postgres) as url:
+    from pg_schema import private_schema_url
+
+    with private_schema_url(postgres) as url:
         yield url
 
 

@@ -28,3 +28,16 @@ def test_a_library_logging_at_debug_stays_quiet_at_info(
     err = capsys.readouterr().err
     assert "building index" not in err
     assert "reply sent to 138****5678" in err
+
+
+@pytest.mark.usefixtures("root_handlers")
+def test_access_log_lines_keep_no_openid(capsys: pytest.CaptureFixture[str]) -> None:
+    logging.getLogger().handlers.clear()
+    configure_logging("INFO")
+    path = "/wechat?signature=ab&timestamp=1&nonce=2&openid=oResident123"
+    logging.getLogger("uvicorn.access").info(
+        '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST", path, "1.1", 200
+    )
+    err = capsys.readouterr().err
+    assert "oResident123" not in err
+    assert '"POST /wechat?… HTTP/1.1" 200' in err

@@ -30,12 +30,29 @@ def test_a_library_logging_at_debug_stays_quiet_at_info(
     assert "reply sent to 138****5678" in err
 
 
+@pytest.fixture
+def access_logger() -> Iterator[logging.Logger]:
+    # As under ``weiai serve`` (log_config=None): uvicorn's access lines go
+    # to the root handler. Uvicorn servers started by other tests may have
+    # given this logger handlers of its own.
+    loggers = [logging.getLogger("uvicorn"), logging.getLogger("uvicorn.access")]
+    saved = [(list(lg.handlers), lg.propagate, lg.level) for lg in loggers]
+    for lg in loggers:
+        lg.handlers.clear()
+        lg.propagate, lg.level = True, logging.NOTSET
+    yield loggers[1]
+    for lg, (handlers, propagate, level) in zip(loggers, saved, strict=True):
+        lg.handlers[:], lg.propagate, lg.level = handlers, propagate, level
+
+
 @pytest.mark.usefixtures("root_handlers")
-def test_access_log_lines_keep_no_openid(capsys: pytest.CaptureFixture[str]) -> None:
+def test_access_log_lines_keep_no_openid(
+    capsys: pytest.CaptureFixture[str], access_logger: logging.Logger
+) -> None:
     logging.getLogger().handlers.clear()
     configure_logging("INFO")
     path = "/wechat?signature=ab&timestamp=1&nonce=2&openid=oResident123"
-    logging.getLogger("uvicorn.access").info(
+    access_logger.info(
         '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST", path, "1.1", 200
     )
     err = capsys.readouterr().err

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -35,7 +35,7 @@ XML = "application/xml; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 PATH = "/wechat"
 
-ASGIReceive = Callable[[], Awaitable[dict[str, Any]]]
+ASGIReceive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 ASGISend = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -163,7 +163,7 @@ class WeChatEndpoint:
         await _send(send, answer)
 
 
-async def _read(scope: dict[str, Any], receive: ASGIReceive) -> bytes | None:
+async def _read(scope: Mapping[str, Any], receive: ASGIReceive) -> bytes | None:
     """The request body; None if the client left; OverflowError past 64 KB."""
     for name, value in scope["headers"]:
         if name == b"content-length":
@@ -220,14 +220,11 @@ async def verify_server(request: Request) -> Response:
 async def receive(request: Request) -> Response:
     """接收微信推送的消息与事件，按账号类型被动回复或稍后以客服消息送达。"""
     arrived = time.monotonic()
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    try:
+        body = await _read(request.scope, request.receive)
+    except OverflowError:
         return _response(TOO_LARGE)
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > MAX_BODY_BYTES:
-            return _response(TOO_LARGE)
+    if body is None:
+        return _response(UNAVAILABLE)
     services = _services(request)
-    answer = await deliver(services, request.query_params, bytes(body), arrived)
-    return _response(answer)
+    return _response(await deliver(services, request.query_params, body, arrived))

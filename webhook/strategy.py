@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -56,6 +57,8 @@ SUCCESS = Decision()
 
 class Strategy:
     """Common parts: waiting for an answer and remembering what was sent."""
+
+    subscription = False  # no customer-service messages
 
     def __init__(self, journal: Journal, runner: Runner, deadline: float) -> None:
         self.journal = journal
@@ -111,6 +114,28 @@ class Strategy:
             if self._waiting.get(row.id) == until:
                 del self._waiting[row.id]
 
+    async def _store_answer(
+        self,
+        row: Inbound,
+        answer: str,
+        parts: list[str],
+        otherwise: Callable[[Connection], Inbound],
+    ) -> Inbound:
+        """A one-part answer as its waiting delivery's reply, else ``otherwise``."""
+        direct = len(parts) == 1 and self._awaited(row)
+        subscription = self.subscription
+
+        def store(conn: Connection) -> Inbound:
+            if direct:
+                taken = inbox.answer_directly(
+                    conn, row, answer, subscription=subscription
+                )
+                if taken is not None:
+                    return taken
+            return otherwise(conn)
+
+        return await self.journal.run(store)
+
     async def _get(self, inbound_id: int) -> Inbound:
         return await self.journal.run(lambda c: inbox.get(c, inbound_id))
 
@@ -130,13 +155,8 @@ class ServiceStrategy(Strategy):
 
     async def on_answer(self, row: Inbound, answer: str) -> Inbound:
         parts = split_text(answer)
-        direct = len(parts) == 1 and self._awaited(row)
 
         def store(conn: Connection) -> Inbound:
-            if direct:
-                taken = inbox.answer_directly(conn, row, answer, subscription=False)
-                if taken is not None:
-                    return taken
             # The answer and, if the outbox was already chosen, its parts
             # are kept in one transaction.
             fresh = inbox.store_answer(conn, row.id, answer)
@@ -144,7 +164,7 @@ class ServiceStrategy(Strategy):
                 outbox.enqueue(conn, row.id, row.openid, parts, 0)
             return fresh
 
-        fresh = await self.journal.run(store)
+        fresh = await self._store_answer(row, answer, parts, store)
         if fresh.route == "outbox":
             self._wake()
         return fresh
@@ -231,6 +251,8 @@ class ServiceStrategy(Strategy):
 class SubscriptionStrategy(Strategy):
     """Passive replies only; late answers wait for the user's next message."""
 
+    subscription = True
+
     def __init__(
         self,
         journal: Journal,
@@ -243,16 +265,9 @@ class SubscriptionStrategy(Strategy):
 
     async def on_answer(self, row: Inbound, answer: str) -> Inbound:
         parts = split_text(answer, PART_LIMIT)
-        direct = len(parts) == 1 and self._awaited(row)
-
-        def store(conn: Connection) -> Inbound:
-            if direct:
-                taken = inbox.answer_directly(conn, row, answer, subscription=True)
-                if taken is not None:
-                    return taken
-            return inbox.add_pending(conn, row, answer, parts)
-
-        return await self.journal.run(store)
+        return await self._store_answer(
+            row, answer, parts, lambda c: inbox.add_pending(c, row, answer, parts)
+        )
 
     async def decide(self, row: Inbound, arrived: float) -> Decision:
         if row.reply_text is not None:
